@@ -1,0 +1,21 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { modules } from './modules/index.ts';
+import type { PlaceConfig } from './modules/place/config.ts';
+import type { Services } from './services.ts';
+import { webPlugin } from './web/plugin.ts';
+
+export type AppOptions = { config: Config; place: PlaceConfig; services: Services; logger?: boolean | object };
+
+// Builds the whole app without listening: tests call `inject`, the server calls `listen`.
+export async function buildApp({ config, place, services, logger }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel },
+    trustProxy: config.env === 'production',
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  await app.register(webPlugin, { config, place, sessions: services.sessions });
+  for (const module of modules) await app.register(module, { services });
+  return app;
+}

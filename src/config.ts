@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+// Every setting comes from the environment; production refuses to start without the secrets it needs.
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    DATABASE_URL: z.string().optional(),
+    DATA_DIR: z.string().default('./data'),
+    PLACE: z.string().default('croydon'),
+    BASE_URL: z.string().url().optional(),
+    SESSION_SECRET: z.string().min(32).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MAIL_ADAPTER: z.enum(['log', 'smtp']).default('log'),
+    SMTP_URL: z.string().optional(),
+    MAIL_FROM: z.string().default('no-reply@partnership.localhost'),
+    UPLOAD_LIMIT_MB: z.coerce.number().positive().default(200),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of ['SESSION_SECRET', 'BASE_URL'] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required in production` });
+    }
+    if (env.MAIL_ADAPTER === 'smtp' && !env.SMTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'SMTP_URL is required when MAIL_ADAPTER=smtp' });
+    }
+  });
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  place: string;
+  baseUrl: string;
+  sessionSecret: string;
+  logLevel: string;
+  mail: { adapter: 'log' | 'smtp'; smtpUrl: string | undefined; from: string };
+  uploadLimitBytes: number;
+  secureCookies: boolean;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`The configuration is not valid:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    place: e.PLACE,
+    baseUrl: e.BASE_URL ?? `http://localhost:${e.PORT}`,
+    // Outside production a fixed development secret keeps sessions across restarts.
+    sessionSecret: e.SESSION_SECRET ?? 'development-only-secret-not-for-production-use',
+    logLevel: e.LOG_LEVEL,
+    mail: { adapter: e.MAIL_ADAPTER, smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
+    secureCookies: e.NODE_ENV === 'production',
+  };
+}

@@ -1,0 +1,199 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// The database as TypeScript sees it. Keep in step with migrations/.
+// Money is integer pence (bigint, read as number); dates are 'YYYY-MM-DD' strings.
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json = ColumnType<unknown, string | undefined, string>;
+
+export type Role = 'resident' | 'vcs_member' | 'officer' | 'commissioner' | 'admin';
+export type SizeBand = 'micro' | 'small' | 'medium' | 'large' | 'major' | 'super_major';
+export type ClassificationList = 'service_area' | 'beneficiary_group' | 'way_of_working';
+
+export interface CouncilTable {
+  org_id: string;
+  name: string;
+  is_place: Generated<boolean>;
+  is_neighbour: Generated<boolean>;
+  population: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface WardTable {
+  code: string;
+  name: string;
+  position: Generated<number>;
+}
+
+export interface LocalPriorityTable {
+  id: Generated<number>;
+  title: string;
+  description: Generated<string>;
+  position: Generated<number>;
+  active: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export interface AppUserTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  role: Role;
+  email_confirmed_at: NullableTimestamp;
+  disabled_at: NullableTimestamp;
+  is_demo: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface UserSessionTable {
+  id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  last_seen_at: Generated<Date>;
+}
+
+export interface UserTokenTable {
+  id: string;
+  purpose: 'confirm_email' | 'reset_password' | 'invitation';
+  email: string;
+  user_id: string | null;
+  role: Role | null;
+  invited_by: string | null;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface SignInAttemptTable {
+  id: Generated<number>;
+  email: string;
+  ip: string;
+  succeeded: boolean;
+  at: Generated<Date>;
+}
+
+export interface OrganisationTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  legal_form: string | null;
+  description: Generated<string>;
+  who_it_helps: Generated<string>;
+  latest_income_pence: number | null;
+  income_period_end: string | null;
+  size_band: ColumnType<SizeBand | null, never, never>;
+  status: Generated<'active' | 'removed'>;
+  registered_on: string | null;
+  removed_on: string | null;
+  address: string | null;
+  postcode: string | null;
+  website: string | null;
+  email: string | null;
+  phone: string | null;
+  publish_email: Generated<boolean>;
+  publish_phone: Generated<boolean>;
+  publish_address: Generated<boolean>;
+  listed: Generated<boolean>;
+  verified_at: NullableTimestamp;
+  verified_by: string | null;
+  source: Generated<string>;
+  is_demo: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OrganisationIdentifierTable {
+  identifier: string;
+  organisation_id: string;
+  scheme: string;
+}
+
+export interface OrganisationNameTable {
+  organisation_id: string;
+  name: string;
+  kind: Generated<'alternative' | 'previous' | 'working'>;
+}
+
+export interface OrganisationWardTable {
+  organisation_id: string;
+  ward_code: string;
+}
+
+export interface OrganisationClassificationTable {
+  organisation_id: string;
+  list: ClassificationList;
+  code: string;
+}
+
+export interface MembershipTable {
+  user_id: string;
+  organisation_id: string;
+  role: Generated<'member' | 'admin'>;
+  status: Generated<'pending' | 'approved' | 'refused'>;
+  message: Generated<string>;
+  requested_at: Generated<Date>;
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  body: string;
+  kind: string;
+  created_at: Generated<Date>;
+  sent_at: NullableTimestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  user_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  detail: Json;
+}
+
+export interface JobTable {
+  id: Generated<string>;
+  kind: string;
+  status: Generated<'queued' | 'running' | 'succeeded' | 'failed'>;
+  file_name: string | null;
+  progress: Generated<number>;
+  summary: Json | null;
+  error: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+}
+
+export interface DB {
+  council: CouncilTable;
+  ward: WardTable;
+  local_priority: LocalPriorityTable;
+  app_user: AppUserTable;
+  user_session: UserSessionTable;
+  user_token: UserTokenTable;
+  sign_in_attempt: SignInAttemptTable;
+  organisation: OrganisationTable;
+  organisation_identifier: OrganisationIdentifierTable;
+  organisation_name: OrganisationNameTable;
+  organisation_ward: OrganisationWardTable;
+  organisation_classification: OrganisationClassificationTable;
+  membership: MembershipTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
+  job: JobTable;
+}
+
+export type User = Selectable<AppUserTable>;
+export type Organisation = Selectable<OrganisationTable>;
+export type NewOrganisation = Insertable<OrganisationTable>;
+export type OrganisationUpdate = Updateable<OrganisationTable>;

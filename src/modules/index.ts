@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../services.ts';
+import pages from './pages/routes.ts';
+import place from './place/routes.ts';
+
+export type ModuleRoutes = (app: FastifyInstance, options: { services: Services }) => Promise<void>;
+
+// Each capability registers its routes here, in one place.
+export const modules: ModuleRoutes[] = [pages, place];

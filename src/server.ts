@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Runtime } from './runtime.ts';
+
+/** Listens, delivers e-mail from the outbox in the background, and shuts down gracefully on a signal. */
+export async function startServer(runtime: Runtime): Promise<FastifyInstance> {
+  const { config, place, services } = runtime;
+  const app = await buildApp({ config, place, services });
+  const timer = setInterval(() => {
+    services.outbox.deliverPending().catch((error) => app.log.error({ err: error }, 'outbox delivery failed'));
+  }, 5000);
+  timer.unref();
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    clearInterval(timer);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    try {
+      await app.close(); // stops accepting, lets requests in flight finish
+      await runtime.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
+  return app;
+}

@@ -1,0 +1,20 @@
+import type { Config } from './config.ts';
+import type { Database } from './db/index.ts';
+import { createSessionService } from './modules/accounts/sessions.ts';
+import { createAuditService } from './modules/audit/service.ts';
+import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules/outbox/service.ts';
+import type { PlaceConfig } from './modules/place/config.ts';
+import { createPlaceService } from './modules/place/service.ts';
+
+export type ServiceDeps = { db: Database; config: Config; place: PlaceConfig; mailAdapter?: DeliveryAdapter };
+
+// The composition root: data access and services wired once, passed to routes and commands.
+export function createServices({ db, config, place, mailAdapter }: ServiceDeps) {
+  const audit = createAuditService(db);
+  const outbox = createOutboxService(db, config, mailAdapter ?? logAdapter());
+  const sessions = createSessionService(db);
+  const placeService = createPlaceService({ db, place, audit });
+  return { db, config, place: placeService, audit, outbox, sessions };
+}
+
+export type Services = ReturnType<typeof createServices>;

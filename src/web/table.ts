@@ -1,0 +1,40 @@
+// The one way to show a table: a model rendered by GOV.UK's table macro and downloadable as CSV.
+
+export type Column<Row> = {
+  header: string;
+  value: (row: Row) => string | number | null | undefined;
+  /** HTML for the page (already escaped by the caller); the CSV always uses `value`. */
+  html?: (row: Row) => string;
+  numeric?: boolean;
+};
+
+export type TableModel<Row> = { caption?: string; columns: Column<Row>[]; rows: Row[] };
+
+/** Parameters for `govukTable`. */
+export function toGovukTable<Row>(table: TableModel<Row>) {
+  return {
+    caption: table.caption,
+    captionClasses: 'govuk-table__caption--m',
+    firstCellIsHeader: false,
+    head: table.columns.map((c) => ({ text: c.header, ...(c.numeric ? { format: 'numeric' } : {}) })),
+    rows: table.rows.map((row) =>
+      table.columns.map((c) => {
+        const cell = c.html ? { html: c.html(row) } : { text: String(c.value(row) ?? '') };
+        return c.numeric ? { ...cell, format: 'numeric' } : cell;
+      }),
+    ),
+  };
+}
+
+/** A cell a spreadsheet would run as a formula is prefixed with an apostrophe. */
+export function csvCell(value: string | number | null | undefined): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv<Row>(table: TableModel<Row>): string {
+  const lines = [table.columns.map((c) => csvCell(c.header)).join(',')];
+  for (const row of table.rows) lines.push(table.columns.map((c) => csvCell(c.value(row))).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { inject } from 'vitest';
+import { type DatabaseHandle, openDatabase } from '../../src/db/index.ts';
+import { withDatabase } from './global-setup.ts';
+
+/**
+ * A fresh, migrated database of the kind this test project runs on: PGlite loaded from the run's snapshot,
+ * or a new PostgreSQL database copied from the run's template. Close it in afterAll.
+ */
+export async function testDatabase(): Promise<DatabaseHandle> {
+  if (process.env.TEST_DB === 'postgres') {
+    const url = process.env.TEST_DATABASE_URL!;
+    const template = inject('postgresTemplate');
+    const name = `${template}_${randomBytes(4).toString('hex')}`;
+    const admin = await openDatabase({ databaseUrl: url, poolSize: 1 });
+    await sql.raw(`create database ${name} template ${template}`).execute(admin.db);
+    await admin.close();
+    const handle = await openDatabase({ databaseUrl: withDatabase(url, name), poolSize: 4 });
+    return {
+      ...handle,
+      async close() {
+        await handle.close();
+        const a = await openDatabase({ databaseUrl: url, poolSize: 1 });
+        await sql.raw(`drop database if exists ${name} with (force)`).execute(a.db);
+        await a.close();
+      },
+    };
+  }
+  const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
+  return openDatabase({ snapshot });
+}
