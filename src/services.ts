@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import type { Database } from './db/index.ts';
+import { createAccountService } from './modules/accounts/service.ts';
 import { createSessionService } from './modules/accounts/sessions.ts';
 import { createAuditService } from './modules/audit/service.ts';
 import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules/outbox/service.ts';
@@ -14,7 +15,8 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const outbox = createOutboxService(db, config, mailAdapter ?? logAdapter());
   const sessions = createSessionService(db);
   const placeService = createPlaceService({ db, place, audit });
-  return { db, config, place: placeService, audit, outbox, sessions };
+  const accounts = createAccountService({ db, config, serviceName: place.serviceName, audit, outbox, sessions });
+  return { db, config, place: placeService, audit, outbox, sessions, accounts };
 }
 
 export type Services = ReturnType<typeof createServices>;
