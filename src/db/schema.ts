@@ -103,6 +103,9 @@ export interface OrganisationTable {
   is_demo: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  created_by: string | null;
+  profile_updated_at: NullableTimestamp;
+  profile_updated_by: string | null;
 }
 
 export interface OrganisationIdentifierTable {
