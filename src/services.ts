@@ -3,6 +3,7 @@ import type { Database } from './db/index.ts';
 import { createAccountService } from './modules/accounts/service.ts';
 import { createSessionService } from './modules/accounts/sessions.ts';
 import { createAuditService } from './modules/audit/service.ts';
+import { createOrganisationService } from './modules/organisations/service.ts';
 import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules/outbox/service.ts';
 import type { PlaceConfig } from './modules/place/config.ts';
 import { createPlaceService } from './modules/place/service.ts';
@@ -16,7 +17,8 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const sessions = createSessionService(db);
   const placeService = createPlaceService({ db, place, audit });
   const accounts = createAccountService({ db, config, serviceName: place.serviceName, audit, outbox, sessions });
-  return { db, config, place: placeService, audit, outbox, sessions, accounts };
+  const organisations = createOrganisationService({ db, audit, outbox, place, config });
+  return { db, config, place: placeService, audit, outbox, sessions, accounts, organisations };
 }
 
 export type Services = ReturnType<typeof createServices>;

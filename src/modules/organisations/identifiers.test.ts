@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseIdentifier, parseIdentifier, registerUrl, schemeOf } from './identifiers.ts';
+import { identifierCandidates, normaliseIdentifier, parseIdentifier, registerUrl, schemeOf } from './identifiers.ts';
 import { RESERVED_SLUGS, slugFor, slugify } from './slugs.ts';
 
 describe('normaliseIdentifier', () => {
@@ -91,5 +91,14 @@ describe('slugs', () => {
     expect(await slugFor('Croydon Mind', (s) => taken.has(s))).toBe('croydon-mind');
     expect(RESERVED_SLUGS.has('new')).toBe(true);
     expect(await slugFor('New', () => false)).toBe('new-2');
+  });
+});
+
+describe('identifierCandidates', () => {
+  it('lists what a bare number could be', () => {
+    expect(identifierCandidates('1146179')).toEqual(expect.arrayContaining(['GB-CHC-1146179', 'GB-COH-01146179']));
+    expect(identifierCandidates('100019')).toEqual(expect.arrayContaining(['GB-NIC-100019', 'GB-CHC-100019']));
+    expect(identifierCandidates('SC012345')).toEqual(expect.arrayContaining(['GB-SC-SC012345', 'GB-COH-SC012345']));
+    expect(identifierCandidates('Croydon Foodbank')).toEqual([]);
   });
 });

@@ -212,3 +212,26 @@ export function registerUrl(identifier: string): string | null {
 export function identifierLabel(identifier: string): string {
   return schemeInfo(schemeOf(identifier))?.label ?? schemeOf(identifier);
 }
+
+/**
+ * Every identifier a search term could mean, for looking an organisation up by number: "1146179" may be a
+ * charity, a company (01146179) or, at six digits, a Northern Ireland charity; "SC012345" a Scottish charity
+ * or a Scottish company. Empty when the term has no digits.
+ */
+export function identifierCandidates(text: string): string[] {
+  if (!/\d/.test(text)) return [];
+  const found = new Set<string>();
+  const first = parseIdentifier(text);
+  if (first.ok) found.add(first.identifier);
+  const compact = text
+    .trim()
+    .replace(/[\s.,]/g, '')
+    .toUpperCase();
+  if (/^[0-9A-Z]{1,8}$/.test(compact)) {
+    for (const scheme of ['GB-CHC', 'GB-COH', 'GB-SC', 'GB-NIC', 'GB-MPR'] as const) {
+      const result = normaliseLocalId(scheme, compact);
+      if (result.ok) found.add(result.identifier);
+    }
+  }
+  return [...found];
+}
