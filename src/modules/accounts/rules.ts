@@ -127,7 +127,7 @@ export function safeNextPath(next: unknown, fallback = '/account'): string {
   if (typeof next !== 'string' || next === '') return fallback;
   if (!next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return fallback;
   // Control characters and whitespace are stripped by browsers, which can turn `/\t/evil` into `//evil`.
-  if (/[\u0000-\u0020\u007f]/.test(next)) return fallback;
+  if ([...next].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f)) return fallback;
   try {
     const base = 'http://local.invalid';
     const url = new URL(next, base);
