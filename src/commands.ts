@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerImportCommands } from './modules/registers/cli.ts';
+import { registerSeedCommand } from './seed/cli.ts';
 
 // CLI commands contributed by capabilities, each `(program) => void`.
-export const commands: ((program: Command) => void)[] = [];
+export const commands: ((program: Command) => void)[] = [registerSeedCommand, registerImportCommands];
