@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.ts';
 import accounts from './accounts/routes.ts';
 import admin from './admin/routes.ts';
+import organisations from './organisations/routes.ts';
 import pages from './pages/routes.ts';
 import place from './place/routes.ts';
 
 export type ModuleRoutes = (app: FastifyInstance, options: { services: Services }) => Promise<void>;
 
 // Each capability registers its routes here, in one place.
-export const modules: ModuleRoutes[] = [pages, place, accounts, admin];
+export const modules: ModuleRoutes[] = [pages, place, accounts, admin, organisations];

@@ -342,6 +342,8 @@ export async function verificationQueue(db: Database) {
         and m.status <> 'refused')`.as('claimed_at'),
       sql<number>`(select count(*) from membership m where m.organisation_id = o.id and m.role = 'admin'
         and m.status = 'pending')`.as('pending_claims'),
+      sql<Date>`least(o.profile_updated_at, (select min(m.requested_at) from membership m
+        where m.organisation_id = o.id and m.role = 'admin' and m.status <> 'refused'))`.as('waiting_since'),
     ])
     .where('o.verified_at', 'is', null)
     .where('o.status', '=', 'active')
@@ -358,10 +360,7 @@ export async function verificationQueue(db: Database) {
         ),
       ]),
     )
-    .orderBy(
-      sql`least(o.profile_updated_at, (select min(m.requested_at) from membership m where m.organisation_id = o.id
-        and m.role = 'admin' and m.status <> 'refused'))`,
-    )
+    .orderBy('waiting_since')
     .orderBy('o.name')
     .execute();
 }
@@ -371,7 +370,7 @@ export async function openReferralPage(db: Database, { limit, offset }: { limit:
   const base = db.selectFrom('organisation as o').where('o.listed', '=', true).where('o.status', '=', 'active');
   const [rows, total] = await Promise.all([
     base
-      .select(['o.id', 'o.name', 'o.description', 'o.email', 'o.publish_email', 'o.website'])
+      .select(['o.id', 'o.slug', 'o.name', 'o.description', 'o.email', 'o.publish_email', 'o.website'])
       .orderBy(sql`lower(o.name)`)
       .orderBy('o.id')
       .limit(limit)

@@ -1,0 +1,525 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SizeBand } from '../../db/schema.ts';
+import { asArray, formErrors, parseForm } from '../../web/forms.ts';
+import { type Column, toCsv } from '../../web/table.ts';
+import type { ModuleRoutes } from '../index.ts';
+import { beneficiaryGroups, labelFor, serviceAreas, sizeBands, waysOfWorking } from '../place/codelists.ts';
+import { membershipRequestForm, newGroupForm, profileForm, unverifyForm } from './forms.ts';
+import { identifierLabel, registerUrl } from './identifiers.ts';
+import { legalFormLabel, legalForms } from './legal-forms.ts';
+import { toOrganization, toOrganizationIdentifier, toPage } from './openreferral.ts';
+import type { SearchCriteria } from './queries.ts';
+import type { Actor, OrganisationProfile, Refusal } from './service.ts';
+
+type Query = Record<string, string | string[] | undefined>;
+type SlugParams = { Params: { slug: string } };
+
+const PAGE_SIZE = 20;
+const sizeBandCodes = sizeBands.map((b) => b.code) as string[];
+
+function criteriaFrom(query: Query): SearchCriteria {
+  const text = String([query.q ?? ''].flat()[0] ?? '')
+    .trim()
+    .slice(0, 200);
+  return {
+    text: text || undefined,
+    wards: asArray(query.ward),
+    serviceAreas: asArray(query.area),
+    beneficiaryGroups: asArray(query.group),
+    sizeBands: asArray(query.size).filter((s) => sizeBandCodes.includes(s)) as SizeBand[],
+    includeRemoved: asArray(query.include).includes('removed'),
+  };
+}
+
+/** The query string for the same search, so pages and the download keep the filters. */
+function queryString(c: SearchCriteria, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  if (c.text) params.append('q', c.text);
+  for (const w of c.wards ?? []) params.append('ward', w);
+  for (const a of c.serviceAreas ?? []) params.append('area', a);
+  for (const g of c.beneficiaryGroups ?? []) params.append('group', g);
+  for (const s of c.sizeBands ?? []) params.append('size', s);
+  if (c.includeRemoved) params.append('include', 'removed');
+  for (const [k, v] of Object.entries(extra)) params.append(k, v);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function pagination(c: SearchCriteria, page: number, pageCount: number) {
+  if (pageCount <= 1) return null;
+  const href = (n: number) => `/organisations${queryString(c, n > 1 ? { page: String(n) } : {})}`;
+  const items: { number?: number; href?: string; current?: boolean; ellipsis?: boolean }[] = [];
+  for (let n = 1; n <= pageCount; n++) {
+    if (n === 1 || n === pageCount || Math.abs(n - page) <= 1)
+      items.push({ number: n, href: href(n), current: n === page });
+    else if (items.at(-1)?.ellipsis !== true) items.push({ ellipsis: true });
+  }
+  return {
+    items,
+    previous: page > 1 ? { href: href(page - 1) } : undefined,
+    next: page < pageCount ? { href: href(page + 1) } : undefined,
+  };
+}
+
+const sizeBandLabel = (code: string | null) => (code ? labelFor(sizeBands, code) : '');
+
+type DirectoryRow = Awaited<ReturnType<import('./service.ts').OrganisationService['search']>>['rows'][number];
+
+function directoryColumns(baseUrl: string): Column<DirectoryRow>[] {
+  return [
+    { header: 'Name', value: (r) => r.name },
+    { header: 'Identifiers', value: (r) => r.identifiers.join('; ') },
+    { header: 'Legal form', value: (r) => legalFormLabel(r.legal_form) },
+    { header: 'Size band', value: (r) => sizeBandLabel(r.size_band) },
+    {
+      header: 'Latest income (£)',
+      value: (r) => (r.latest_income_pence == null ? '' : (r.latest_income_pence / 100).toFixed(2)),
+    },
+    { header: 'Income year', value: (r) => r.income_period_end?.slice(0, 4) ?? '' },
+    { header: 'Wards', value: (r) => r.wards.map((w) => w.name).join('; ') },
+    { header: 'Service areas', value: (r) => r.serviceAreas.map((c) => labelFor(serviceAreas, c)).join('; ') },
+    { header: 'Who it helps', value: (r) => r.beneficiaryGroups.map((c) => labelFor(beneficiaryGroups, c)).join('; ') },
+    { header: 'Website', value: (r) => r.website ?? '' },
+    { header: 'Email', value: (r) => (r.publish_email ? (r.email ?? '') : '') },
+    { header: 'Phone', value: (r) => (r.publish_phone ? (r.phone ?? '') : '') },
+    { header: 'Verified', value: (r) => (r.verified_at ? 'Yes' : 'No') },
+    { header: 'Status', value: (r) => (r.status === 'removed' ? 'Removed' : 'Active') },
+    { header: 'Page', value: (r) => `${baseUrl}/organisations/${r.slug}` },
+  ];
+}
+
+function codeItems(list: { code: string; label: string }[], selected: string[] | undefined) {
+  return list.map((c) => ({ value: c.code, text: c.label, checked: (selected ?? []).includes(c.code) }));
+}
+
+function actorOf(request: FastifyRequest): Actor {
+  return { id: request.user!.id, role: request.user!.role };
+}
+
+function refuse(reply: FastifyReply, refusal: Refusal) {
+  const titles = {
+    400: 'There is a problem',
+    403: 'You cannot do this',
+    404: 'Page not found',
+    409: 'This has already happened',
+  };
+  return reply.errorPage(refusal.status, titles[refusal.status], [refusal.message]);
+}
+
+const routes: ModuleRoutes = async (app, { services }) => {
+  const organisations = services.organisations;
+  const baseUrl = services.config.baseUrl.replace(/\/$/, '');
+  const wardItems = () => services.place.config.wardCodes.map((w) => ({ value: w.code, text: w.name }));
+  const checked = (items: { value: string; text: string }[], selected: unknown) =>
+    items.map((i) => ({ ...i, checked: asArray(selected).includes(i.value) }));
+
+  async function loadProfile(slug: string, reply: FastifyReply) {
+    const profile = await organisations.get(slug);
+    if (!profile) {
+      reply.errorPage(404, 'Page not found', [
+        'There is no organisation at this address. Search the directory to find it.',
+      ]);
+      return undefined;
+    }
+    return profile;
+  }
+
+  // ---- The public directory. ----
+
+  app.get<{ Querystring: Query }>('/organisations', { config: { access: 'public' } }, async (request, reply) => {
+    const criteria = criteriaFrom(request.query);
+    const page = Math.max(1, Number.parseInt(String([request.query.page ?? '1'].flat()[0]), 10) || 1);
+    const result = await organisations.search(criteria, { page, pageSize: PAGE_SIZE });
+    const filtersUsed =
+      Boolean(criteria.wards?.length) ||
+      Boolean(criteria.serviceAreas?.length) ||
+      Boolean(criteria.beneficiaryGroups?.length) ||
+      Boolean(criteria.sizeBands?.length);
+    return reply.view('organisations/views/search.njk', {
+      title: 'Find a voluntary or community organisation',
+      criteria,
+      result,
+      filtersUsed,
+      first: (result.page - 1) * result.pageSize + 1,
+      last: (result.page - 1) * result.pageSize + result.rows.length,
+      pagination: pagination(criteria, result.page, result.pageCount),
+      csvHref: `/organisations.csv${queryString(criteria)}`,
+      clearHref: criteria.text ? `/organisations${queryString({ text: criteria.text })}` : '/organisations',
+      wardItems: checked(wardItems(), criteria.wards),
+      areaItems: codeItems(serviceAreas, criteria.serviceAreas),
+      groupItems: codeItems(beneficiaryGroups, criteria.beneficiaryGroups),
+      sizeItems: codeItems(
+        sizeBands.map((b) => ({ code: b.code, label: b.label })),
+        criteria.sizeBands,
+      ),
+      includeRemovedItems: [
+        {
+          value: 'removed',
+          text: 'Include organisations that have closed or been removed',
+          checked: criteria.includeRemoved,
+        },
+      ],
+      rows: result.rows.map((r) => ({
+        ...r,
+        legalFormLabel: legalFormLabel(r.legal_form),
+        sizeBandLabel: sizeBandLabel(r.size_band),
+        serviceAreaLabels: r.serviceAreas.map((c) => labelFor(serviceAreas, c)),
+      })),
+    });
+  });
+
+  app.get<{ Querystring: Query }>('/organisations.csv', { config: { access: 'public' } }, async (request, reply) => {
+    const criteria = criteriaFrom(request.query);
+    const columns = directoryColumns(baseUrl);
+    // Streamed a batch at a time: the whole directory never sits in memory.
+    async function* csv() {
+      let first = true;
+      for await (const rows of organisations.searchAll(criteria)) {
+        const text = toCsv({ columns, rows });
+        yield first ? text : text.slice(text.indexOf('\r\n') + 2);
+        first = false;
+      }
+      if (first) yield toCsv({ columns, rows: [] });
+    }
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="organisations.csv"')
+      .send(Readable.from(csv()));
+  });
+
+  // ---- Adding an unregistered community group. ----
+
+  const newGroupView = (reply: FastifyReply, context: Record<string, unknown>, status = 200) => {
+    const values = (context.values ?? {}) as Record<string, unknown>;
+    return reply.code(status).view('organisations/views/new.njk', {
+      title: 'Add a community group',
+      backLink: '/organisations',
+      values,
+      wardItems: checked(wardItems(), values.wards),
+      areaItems: codeItems(serviceAreas, asArray(values.serviceAreas)),
+      groupItems: codeItems(beneficiaryGroups, asArray(values.beneficiaryGroups)),
+      publish: {
+        email: asArray(values.publishEmail).includes('yes'),
+        phone: asArray(values.publishPhone).includes('yes'),
+      },
+      ...context,
+    });
+  };
+
+  app.get('/organisations/new', { config: { access: ['vcs_member', 'officer'] } }, async (_request, reply) =>
+    newGroupView(reply, {}),
+  );
+
+  app.post('/organisations/new', { config: { access: ['vcs_member', 'officer'] } }, async (request, reply) => {
+    const form = parseForm(newGroupForm, request.body);
+    if (!form.ok) return newGroupView(reply, { ...form }, 400);
+    if (!form.data.confirmNew) {
+      const similar = await organisations.similarNames(form.data.name, 5);
+      if (similar.length) {
+        return newGroupView(reply, { values: request.body as Record<string, unknown>, similar });
+      }
+    }
+    const result = await organisations.createGroup(actorOf(request), form.data);
+    if (!result.ok) {
+      if (result.issues)
+        return newGroupView(reply, { ...formErrors(result.issues, request.body as Record<string, unknown>) }, 400);
+      return refuse(reply, result);
+    }
+    return reply.seeOther(`/organisations/${result.slug}`, `${form.data.name} has been added to the directory`);
+  });
+
+  // ---- The verification queue. ----
+
+  app.get('/organisations/verification', { config: { access: ['officer'] } }, async (_request, reply) => {
+    const queue = await organisations.verificationQueue();
+    return reply.view('organisations/views/verification.njk', { title: 'Organisations waiting for a check', queue });
+  });
+
+  // ---- An organisation's page. ----
+
+  app.get<SlugParams>('/organisations/:slug', { config: { access: 'public' } }, async (request, reply) => {
+    const profile = await loadProfile(request.params.slug, reply);
+    if (!profile) return reply;
+    const can = await organisations.permissions(request.user ? actorOf(request) : null, profile);
+    if (!profile.listed && !can.canEdit) {
+      return reply.errorPage(404, 'Page not found', ['There is no organisation at this address.']);
+    }
+    return reply.view('organisations/views/show.njk', {
+      title: profile.name,
+      backLink: '/organisations',
+      org: profile,
+      can,
+      legalForm: legalFormLabel(profile.legal_form),
+      sizeBand: sizeBandLabel(profile.size_band),
+      incomeYear: profile.income_period_end?.slice(0, 4),
+      identifiers: profile.identifiers.map((identifier) => ({
+        identifier,
+        label: identifierLabel(identifier),
+        url: registerUrl(identifier),
+      })),
+      serviceAreaLabels: profile.serviceAreas.map((c) => labelFor(serviceAreas, c)),
+      beneficiaryLabels: profile.beneficiaryGroups.map((c) => labelFor(beneficiaryGroups, c)),
+      wayLabels: profile.waysOfWorking.map((c) => labelFor(waysOfWorking, c)),
+    });
+  });
+
+  // ---- Joining and claiming. ----
+
+  for (const kind of ['join', 'claim'] as const) {
+    const heading = (org: OrganisationProfile) => (kind === 'join' ? `Ask to join ${org.name}` : `Claim ${org.name}`);
+    app.get<SlugParams>(
+      `/organisations/:slug/${kind}`,
+      { config: { access: ['resident', 'vcs_member'] } },
+      async (request, reply) => {
+        const profile = await loadProfile(request.params.slug, reply);
+        if (!profile) return reply;
+        return reply.view('organisations/views/request.njk', {
+          title: heading(profile),
+          backLink: `/organisations/${profile.slug}`,
+          org: profile,
+          kind,
+          values: {},
+        });
+      },
+    );
+    app.post<SlugParams>(
+      `/organisations/:slug/${kind}`,
+      { config: { access: ['resident', 'vcs_member'] } },
+      async (request, reply) => {
+        const profile = await loadProfile(request.params.slug, reply);
+        if (!profile) return reply;
+        const form = parseForm(membershipRequestForm, request.body);
+        if (!form.ok) {
+          return reply
+            .code(400)
+            .view('organisations/views/request.njk', { title: heading(profile), org: profile, kind, ...form });
+        }
+        const result = await organisations.memberships.request(actorOf(request), profile.id, kind, form.data.message);
+        if (!result.ok) return refuse(reply, result);
+        return reply.seeOther(
+          `/organisations/${profile.slug}`,
+          kind === 'join'
+            ? `You have asked to join ${profile.name}. You will get an email when it is decided.`
+            : `You have claimed ${profile.name}. ${services.place.config.infrastructureBody.name} will check and email you.`,
+        );
+      },
+    );
+  }
+
+  // ---- Members and requests. ----
+
+  app.get<SlugParams>('/organisations/:slug/members', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const profile = await loadProfile(request.params.slug, reply);
+    if (!profile) return reply;
+    const can = await organisations.permissions(actorOf(request), profile);
+    if (!can.canManageMembers) {
+      return reply.errorPage(403, 'You cannot see this page', [
+        'Only the organisation’s administrators and the infrastructure body can see its members.',
+      ]);
+    }
+    const all = await organisations.memberships.list(profile.id);
+    const staff = ['officer', 'admin'].includes(request.user!.role);
+    return reply.view('organisations/views/members.njk', {
+      title: `Members of ${profile.name}`,
+      backLink: `/organisations/${profile.slug}`,
+      org: profile,
+      requests: all
+        .filter((m) => m.status === 'pending')
+        .map((m) => ({ ...m, canDecide: staff || m.role !== 'admin' })),
+      members: all.filter((m) => m.status === 'approved'),
+      refused: all.filter((m) => m.status === 'refused'),
+    });
+  });
+
+  app.post<{ Params: { slug: string; userId: string } }>(
+    '/organisations/:slug/members/:userId',
+    { config: { access: 'signed-in' } },
+    async (request, reply) => {
+      const profile = await loadProfile(request.params.slug, reply);
+      if (!profile) return reply;
+      const decision = (request.body as Record<string, string> | undefined)?.decision;
+      if (decision !== 'approve' && decision !== 'refuse') {
+        return reply.errorPage(400, 'There is a problem', ['Choose whether to approve or refuse the request.']);
+      }
+      if (!/^[0-9a-f-]{36}$/i.test(request.params.userId)) {
+        return reply.errorPage(404, 'Page not found', ['There is no such request.']);
+      }
+      const result = await organisations.memberships.decide(
+        actorOf(request),
+        profile.id,
+        request.params.userId,
+        decision,
+      );
+      if (!result.ok) return refuse(reply, result);
+      return reply.seeOther(
+        `/organisations/${profile.slug}/members`,
+        decision === 'approve' ? 'Request approved' : 'Request refused',
+      );
+    },
+  );
+
+  // ---- Editing a profile. ----
+
+  function profileValues(org: OrganisationProfile) {
+    return {
+      name: org.name,
+      otherNames: org.otherNames.map((n) => n.name).join('\n'),
+      legalForm: org.legal_form ?? '',
+      description: org.description,
+      whoItHelps: org.who_it_helps,
+      latestIncome: org.latest_income_pence == null ? '' : String(org.latest_income_pence / 100),
+      incomeYear: org.income_period_end?.slice(0, 4) ?? '',
+      wards: org.wards.map((w) => w.code),
+      serviceAreas: org.serviceAreas,
+      beneficiaryGroups: org.beneficiaryGroups,
+      waysOfWorking: org.waysOfWorking,
+      identifiers: org.identifiers.join('\n'),
+      website: org.website ?? '',
+      email: org.email ?? '',
+      phone: org.phone ?? '',
+      address: org.address ?? '',
+      postcode: org.postcode ?? '',
+      publishEmail: org.publish_email ? ['yes'] : [],
+      publishPhone: org.publish_phone ? ['yes'] : [],
+      publishAddress: org.publish_address ? ['yes'] : [],
+    };
+  }
+
+  const editView = (reply: FastifyReply, org: OrganisationProfile, context: Record<string, unknown>, status = 200) => {
+    const values = (context.values ?? {}) as Record<string, unknown>;
+    const legalFormValue = String(values.legalForm ?? '');
+    return reply.code(status).view('organisations/views/edit.njk', {
+      title: `Edit ${org.name}`,
+      backLink: `/organisations/${org.slug}`,
+      org,
+      legalFormItems: [
+        { value: '', text: 'Not known' },
+        ...legalForms.map((f) => ({ value: f.code, text: f.label })),
+        // A register may have stored a form the list does not have: keep it selectable.
+        ...(legalFormValue && !legalForms.some((f) => f.code === legalFormValue)
+          ? [{ value: legalFormValue, text: legalFormValue }]
+          : []),
+      ],
+      wardItems: checked(wardItems(), values.wards),
+      areaItems: codeItems(serviceAreas, asArray(values.serviceAreas)),
+      groupItems: codeItems(beneficiaryGroups, asArray(values.beneficiaryGroups)),
+      wayItems: codeItems(waysOfWorking, asArray(values.waysOfWorking)),
+      publish: {
+        email: asArray(values.publishEmail).includes('yes'),
+        phone: asArray(values.publishPhone).includes('yes'),
+        address: asArray(values.publishAddress).includes('yes'),
+      },
+      ...context,
+    });
+  };
+
+  app.get<SlugParams>('/organisations/:slug/edit', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const profile = await loadProfile(request.params.slug, reply);
+    if (!profile) return reply;
+    const can = await organisations.permissions(actorOf(request), profile);
+    if (!can.canEdit) {
+      return reply.errorPage(403, 'You cannot edit this profile', [
+        'Only the organisation’s administrators and the infrastructure body can edit it. Ask to join the organisation, or claim it if nobody manages it yet.',
+      ]);
+    }
+    return editView(reply, profile, { values: profileValues(profile) });
+  });
+
+  app.post<SlugParams>('/organisations/:slug/edit', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const profile = await loadProfile(request.params.slug, reply);
+    if (!profile) return reply;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const form = parseForm(profileForm, body);
+    if (!form.ok) return editView(reply, profile, { ...form }, 400);
+    const { latestIncome, ...rest } = form.data;
+    const result = await organisations.update(actorOf(request), profile.id, {
+      ...rest,
+      latestIncomePence: latestIncome,
+    });
+    if (!result.ok) {
+      if (result.issues) return editView(reply, profile, { ...formErrors(result.issues, body) }, 400);
+      return refuse(reply, result);
+    }
+    return reply.seeOther(`/organisations/${profile.slug}`, 'Profile saved');
+  });
+
+  // ---- Verification. ----
+
+  app.post<SlugParams>('/organisations/:slug/verify', { config: { access: ['officer'] } }, async (request, reply) => {
+    const profile = await loadProfile(request.params.slug, reply);
+    if (!profile) return reply;
+    const result = await organisations.verify(actorOf(request), profile.id);
+    if (!result.ok) return refuse(reply, result);
+    return reply.seeOther(`/organisations/${profile.slug}`, `${profile.name} is now verified`);
+  });
+
+  app.get<SlugParams>('/organisations/:slug/unverify', { config: { access: ['officer'] } }, async (request, reply) => {
+    const profile = await loadProfile(request.params.slug, reply);
+    if (!profile) return reply;
+    return reply.view('organisations/views/unverify.njk', {
+      title: `Remove verification from ${profile.name}`,
+      backLink: `/organisations/${profile.slug}`,
+      org: profile,
+      values: {},
+    });
+  });
+
+  app.post<SlugParams>('/organisations/:slug/unverify', { config: { access: ['officer'] } }, async (request, reply) => {
+    const profile = await loadProfile(request.params.slug, reply);
+    if (!profile) return reply;
+    const form = parseForm(unverifyForm, request.body);
+    if (!form.ok) {
+      return reply.code(400).view('organisations/views/unverify.njk', {
+        title: `Remove verification from ${profile.name}`,
+        backLink: `/organisations/${profile.slug}`,
+        org: profile,
+        ...form,
+      });
+    }
+    const result = await organisations.unverify(actorOf(request), profile.id, form.data.reason);
+    if (!result.ok) return refuse(reply, result);
+    return reply.seeOther(`/organisations/${profile.slug}`, `${profile.name} is no longer verified`);
+  });
+
+  // ---- Open Referral UK. ----
+
+  app.get<{ Querystring: Query }>(
+    '/open-data/openreferral/organizations',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      const page = Number([request.query.page ?? '1'].flat()[0]);
+      const perPage = Number([request.query.per_page ?? '50'].flat()[0]);
+      if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > 500) {
+        return reply
+          .code(400)
+          .send({ error: 'page must be a whole number from 1, and per_page a whole number from 1 to 500' });
+      }
+      const { rows, total } = await organisations.openReferralPage({ limit: perPage, offset: (page - 1) * perPage });
+      return reply.header('access-control-allow-origin', '*').send(
+        toPage(
+          rows.map((r) => toOrganization(r, `${baseUrl}/organisations/${r.slug}`)),
+          { total, page, perPage },
+        ),
+      );
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/open-data/openreferral/organizations/:id',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      const org = /^[0-9a-f-]{36}$/i.test(request.params.id)
+        ? await organisations.getById(request.params.id)
+        : undefined;
+      if (!org?.listed || org.status !== 'active') return reply.code(404).send({ error: 'Not found' });
+      const profile = (await organisations.get(org.slug))!;
+      return reply.header('access-control-allow-origin', '*').send({
+        ...toOrganization(profile, `${baseUrl}/organisations/${profile.slug}`),
+        organization_identifiers: profile.identifiers.map((i) => toOrganizationIdentifier(profile.id, i)),
+      });
+    },
+  );
+};
+
+export default routes;
