@@ -1,0 +1,216 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, testConfig } from '../../test/support/app.ts';
+import { testDatabase } from '../../test/support/db.ts';
+import type { DatabaseHandle } from '../db/index.ts';
+import { verifyPassword } from '../modules/accounts/passwords.ts';
+import { loadPlace } from '../modules/place/config.ts';
+import { createServices } from '../services.ts';
+import { DEMO_PASSWORD, demoSignIns, removeDemoData, seedDemo } from './demo.ts';
+import { seedDemoIfEmpty } from './index.ts';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestContext();
+  await seedDemo(t.services, { scale: 'demo' });
+}, 120_000);
+afterAll(async () => t?.close());
+
+const names = (db: TestContext['handle']['db']) =>
+  db
+    .selectFrom('organisation')
+    .select(['name', 'slug'])
+    .orderBy('slug')
+    .execute()
+    .then((rows) => rows.map((r) => `${r.slug} ${r.name}`));
+
+describe('the demo data', () => {
+  it('has about 320 organisations of every NCVO size band, most of them micro and small', async () => {
+    const rows = await t.handle.db
+      .selectFrom('organisation')
+      .select(['size_band', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('size_band')
+      .execute();
+    const count = Object.fromEntries(rows.map((r) => [r.size_band ?? 'unknown', Number(r.n)]));
+    const total = Object.values(count).reduce((a, b) => a + b, 0);
+    expect(total).toBe(320);
+    for (const band of ['micro', 'small', 'medium', 'large', 'major', 'super_major']) {
+      expect(count[band], band).toBeGreaterThan(0);
+    }
+    expect((count.micro ?? 0) + (count.small ?? 0)).toBeGreaterThan(total * 0.6);
+    expect(count.major).toBeLessThanOrEqual(3);
+  });
+
+  it('covers every ward of the place', async () => {
+    const wards = await t.services.place.wards();
+    expect(wards.length).toBe(28);
+    const covered = await t.handle.db.selectFrom('organisation_ward').select('ward_code').distinct().execute();
+    expect(new Set(covered.map((c) => c.ward_code))).toEqual(new Set(wards.map((w) => w.code)));
+    // Each ward also has a group of its own, not only borough-wide services.
+    const local = await sql<{ n: number }>`
+      select count(distinct ow.ward_code)::int as n from organisation_ward ow
+      where (select count(*) from organisation_ward x where x.organisation_id = ow.organisation_id) = 1
+    `.execute(t.handle.db);
+    expect(local.rows[0]!.n).toBe(28);
+  });
+
+  it('is all marked as demo, with fictional identifiers, names, classifications and example contacts', async () => {
+    const notDemo = await t.handle.db
+      .selectFrom('organisation')
+      .select('id')
+      .where((eb) => eb.or([eb('is_demo', '=', false), eb('source', '!=', 'demo')]))
+      .execute();
+    expect(notDemo).toEqual([]);
+    const ids = await t.handle.db.selectFrom('organisation_identifier').select(['identifier', 'scheme']).execute();
+    expect(ids.length).toBeGreaterThan(150);
+    for (const { identifier, scheme } of ids) {
+      if (scheme === 'GB-CHC') expect(identifier).toMatch(/^GB-CHC-999\d{4}$/);
+      else if (scheme === 'GB-COH') expect(identifier).toMatch(/^GB-COH-99\d{6}$/);
+      else expect(identifier).toMatch(/^GB-MPR-99\d{3}R$/);
+    }
+    const forms = await t.handle.db.selectFrom('organisation').select('legal_form').distinct().execute();
+    expect(forms.map((f) => f.legal_form).sort()).toEqual(
+      expect.arrayContaining(['casc', 'charitable_company', 'charity', 'cic', 'cio', 'community_group']),
+    );
+    const lists = await t.handle.db.selectFrom('organisation_classification').select('list').distinct().execute();
+    expect(lists.map((l) => l.list).sort()).toEqual(['beneficiary_group', 'service_area', 'way_of_working']);
+    const alternatives = await t.handle.db.selectFrom('organisation_name').select('name').execute();
+    expect(alternatives.length).toBeGreaterThan(20);
+    const contacts = await t.handle.db
+      .selectFrom('organisation')
+      .select(['email', 'website', 'publish_email'])
+      .where('email', 'is not', null)
+      .execute();
+    expect(contacts.some((c) => c.publish_email)).toBe(true);
+    for (const c of contacts) expect(c.email).toMatch(/@[a-z0-9-]+\.example\.org$/);
+    const verified = await t.handle.db
+      .selectFrom('organisation')
+      .select('id')
+      .where('verified_by', 'is not', null)
+      .execute();
+    expect(verified.length).toBeGreaterThan(30);
+  });
+
+  it('has a demo sign-in for every role, with the documented password and a confirmed address', async () => {
+    expect(new Set(demoSignIns.map((s) => s.role))).toEqual(
+      new Set(['admin', 'commissioner', 'officer', 'vcs_member', 'resident']),
+    );
+    for (const s of demoSignIns) {
+      const user = await t.handle.db
+        .selectFrom('app_user')
+        .selectAll()
+        .where('email', '=', s.email)
+        .executeTakeFirstOrThrow();
+      expect(user.role).toBe(s.role);
+      expect(user.is_demo).toBe(true);
+      expect(user.email_confirmed_at).not.toBeNull();
+      expect(await verifyPassword(user.password_hash, DEMO_PASSWORD)).toBe(true);
+    }
+    const admin = await t.handle.db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .where('email', '=', 'admin@demo.example')
+      .executeTakeFirstOrThrow();
+    expect(await verifyPassword(admin.password_hash, 'not-the-password')).toBe(false);
+  });
+
+  it('signs the demo administrator in through the sign-in form', async () => {
+    const client = await t.as(null);
+    await client.get('/sign-in');
+    const res = await client.post('/sign-in', { email: 'admin@demo.example', password: DEMO_PASSWORD });
+    expect(res.statusCode).toBe(303);
+    expect(client.cookies.has('sid')).toBe(true);
+  });
+
+  it('gives the VCS sign-in one organisation to run, with requests waiting, and another to belong to', async () => {
+    const rows = await t.handle.db
+      .selectFrom('membership as m')
+      .innerJoin('app_user as u', 'u.id', 'm.user_id')
+      .select(['m.organisation_id', 'm.role', 'm.status'])
+      .where('u.email', '=', 'vcs@demo.example')
+      .execute();
+    const own = rows.find((r) => r.role === 'admin' && r.status === 'approved');
+    expect(own).toBeDefined();
+    expect(rows.some((r) => r.role === 'member' && r.status === 'approved')).toBe(true);
+    const waiting = await t.handle.db
+      .selectFrom('membership')
+      .select('user_id')
+      .where('organisation_id', '=', own!.organisation_id)
+      .where('status', '=', 'pending')
+      .execute();
+    expect(waiting.length).toBeGreaterThanOrEqual(2);
+    const all = await t.handle.db
+      .selectFrom('membership')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
+    const byStatus = Object.fromEntries(all.map((r) => [r.status, Number(r.n)]));
+    expect(byStatus.approved).toBeGreaterThan(30);
+    expect(byStatus.pending).toBeGreaterThan(3);
+    const users = await t.handle.db.selectFrom('app_user').select('id').where('is_demo', '=', true).execute();
+    expect(users.length).toBeGreaterThan(50);
+  });
+
+  it('is the same on every run, and loads only into an empty database on first start', async () => {
+    let other: DatabaseHandle | undefined;
+    try {
+      other = await testDatabase();
+      const services = createServices({ db: other.db, config: testConfig(), place: loadPlace('croydon') });
+      expect(await seedDemoIfEmpty(services)).toBe(true);
+      const first = await names(other.db);
+      expect(first).toEqual(await names(t.handle.db));
+      expect(await seedDemoIfEmpty(services)).toBe(false);
+      const count = await other.db
+        .selectFrom('organisation')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(count.n)).toBe(320);
+    } finally {
+      await other?.close();
+    }
+  }, 120_000);
+
+  it('removes only demo data, keeps real records that point at it, and loads again beside real data', async () => {
+    const db = t.handle.db;
+    const officer = await db
+      .selectFrom('app_user')
+      .select('id')
+      .where('email', '=', 'officer@demo.example')
+      .executeTakeFirstOrThrow();
+    const demoOrg = await db
+      .selectFrom('organisation')
+      .select(['name', 'slug'])
+      .orderBy('slug')
+      .executeTakeFirstOrThrow();
+    // A real organisation with a demo organisation's name, checked by the demo officer, and a real person.
+    const real = await db
+      .insertInto('organisation')
+      .values({ slug: `${demoOrg.slug}-real`, name: demoOrg.name, verified_by: officer.id, verified_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('app_user')
+      .values({ email: 'real.person@example.com', name: 'Real Person', role: 'resident', password_hash: null })
+      .execute();
+
+    const removed = await removeDemoData(t.services);
+    expect(removed.organisations).toBe(320);
+    expect(removed.users).toBeGreaterThan(50);
+    const left = await db.selectFrom('organisation').select(['id', 'verified_by']).execute();
+    expect(left).toEqual([{ id: real.id, verified_by: null }]);
+    const people = await db.selectFrom('app_user').select('email').execute();
+    expect(people.map((p) => p.email)).toEqual(['real.person@example.com']);
+
+    // Now the real organisation takes the address the demo one had.
+    await db.updateTable('organisation').set({ slug: demoOrg.slug }).where('id', '=', real.id).execute();
+    const again = await seedDemo(t.services, { scale: 'demo' });
+    expect(again.organisations).toBe(320);
+    const clash = await db
+      .selectFrom('organisation')
+      .select(['slug', 'is_demo'])
+      .where('name', '=', demoOrg.name)
+      .execute();
+    expect(clash.length).toBe(2);
+    expect(clash.find((c) => c.is_demo)!.slug).toBe(`${demoOrg.slug}-demo-2`);
+  });
+});
