@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
+import { registerUsersCommand } from './modules/accounts/cli.ts';
 import { registerImportCommands } from './modules/registers/cli.ts';
 import { registerSeedCommand } from './seed/cli.ts';
 
 // CLI commands contributed by capabilities, each `(program) => void`.
-export const commands: ((program: Command) => void)[] = [registerSeedCommand, registerImportCommands];
+export const commands: ((program: Command) => void)[] = [
+  registerSeedCommand,
+  registerImportCommands,
+  registerUsersCommand,
+];
