@@ -7,6 +7,7 @@ import { createOrganisationService } from './modules/organisations/service.ts';
 import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules/outbox/service.ts';
 import type { PlaceConfig } from './modules/place/config.ts';
 import { createPlaceService } from './modules/place/service.ts';
+import { createRegisterImportService } from './modules/registers/service.ts';
 
 export type ServiceDeps = { db: Database; config: Config; place: PlaceConfig; mailAdapter?: DeliveryAdapter };
 
@@ -18,7 +19,8 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const placeService = createPlaceService({ db, place, audit });
   const accounts = createAccountService({ db, config, serviceName: place.serviceName, audit, outbox, sessions });
   const organisations = createOrganisationService({ db, audit, outbox, place, config });
-  return { db, config, place: placeService, audit, outbox, sessions, accounts, organisations };
+  const registers = createRegisterImportService({ db, config, audit });
+  return { db, config, place: placeService, audit, outbox, sessions, accounts, organisations, registers };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
+import type { Role } from '../../db/schema.ts';
+import { MAX_REJECTED_LISTED } from '../../imports/runner.ts';
+import { formErrors } from '../../web/forms.ts';
+import { type TableModel, toCsv, toGovukTable } from '../../web/table.ts';
+import type { ModuleRoutes } from '../index.ts';
+import type { JobView } from './service.ts';
+
+// Who may import registers: administrators and the infrastructure body's officers.
+const IMPORTERS: readonly Role[] = ['officer', 'admin'];
+
+const rejectedTable = (job: JobView): TableModel<{ line: number; reason: string }> => ({
+  caption: 'Rejected rows',
+  columns: [
+    { header: 'Line', value: (r) => r.line, numeric: true },
+    { header: 'Reason', value: (r) => r.reason },
+  ],
+  rows: job.summary?.rejectedRows ?? [],
+});
+
+const routes: ModuleRoutes = async (app, { services }) => {
+  const { config } = services;
+  // Uploads are only accepted here, with the configured size limit.
+  await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 5, parts: 6 } });
+
+  const formatItems = (selected = '') => [
+    { value: '', text: 'Recognise from the file', selected: selected === '' },
+    ...services.registers.formats.map((f) => ({
+      value: f.name,
+      text: f.label.charAt(0).toUpperCase() + f.label.slice(1),
+      selected: selected === f.name,
+    })),
+  ];
+
+  app.get('/admin/imports', { config: { access: IMPORTERS } }, async (_request, reply) => {
+    const jobs = await services.registers.jobs();
+    return reply.view('registers/views/imports.njk', { title: 'Imports', jobs });
+  });
+
+  app.get('/admin/imports/register', { config: { access: IMPORTERS } }, async (_request, reply) =>
+    reply.view('registers/views/upload.njk', {
+      title: 'Import a register',
+      backLink: '/admin/imports',
+      formats: formatItems(),
+      limitMb: Math.round(config.uploadLimitBytes / 1024 / 1024),
+      values: {},
+      errors: {},
+    }),
+  );
+
+  app.post('/admin/imports/register', { config: { access: IMPORTERS } }, async (request, reply) => {
+    if (!request.isMultipart()) {
+      return reply.errorPage(400, 'Sorry, there is a problem with your request', [
+        'Choose a file on the import page and select "Upload and import".',
+      ]);
+    }
+    let path: string | undefined;
+    let fileName = '';
+    let size = 0;
+    const fields: Record<string, string> = {};
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          fileName = part.filename ?? '';
+          path = join(tmpdir(), `partnership-upload-${randomUUID()}`);
+          part.file.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+          });
+          await pipeline(part.file, createWriteStream(path));
+        } else {
+          fields[part.fieldname] = String(part.value ?? '');
+        }
+      }
+    } catch (error) {
+      if (path) await rm(path, { force: true });
+      throw error;
+    }
+    const format = fields.format ?? '';
+    const issues: { field: string; message: string }[] = [];
+    if (!path || !fileName || size === 0) {
+      issues.push({
+        field: 'file',
+        message: fileName && size === 0 ? 'The selected file is empty' : 'Select a register file to import',
+      });
+    }
+    if (format && !services.registers.formats.some((f) => f.name === format)) {
+      issues.push({ field: 'format', message: 'Select what kind of file it is, or "Recognise from the file"' });
+    }
+    if (issues.length) {
+      if (path) await rm(path, { force: true });
+      return reply.code(400).view('registers/views/upload.njk', {
+        title: 'Import a register',
+        backLink: '/admin/imports',
+        formats: formatItems(format),
+        limitMb: Math.round(config.uploadLimitBytes / 1024 / 1024),
+        ...formErrors(issues, { format }),
+      });
+    }
+    const jobId = await services.registers.startJob({
+      path: path!,
+      fileName,
+      format: format || undefined,
+      userId: request.user!.id,
+    });
+    return reply.seeOther(`/admin/imports/${jobId}`);
+  });
+
+  app.get<{ Params: { jobId: string } }>(
+    '/admin/imports/:jobId',
+    { config: { access: IMPORTERS } },
+    async (request, reply) => {
+      const job = await services.registers.job(request.params.jobId);
+      if (!job) return reply.errorPage(404, 'Page not found', ['There is no such import.']);
+      const finished = job.status === 'succeeded' || job.status === 'failed';
+      return reply.view('registers/views/job.njk', {
+        title: finished ? (job.status === 'succeeded' ? 'Import finished' : 'Import failed') : 'Import in progress',
+        backLink: '/admin/imports',
+        job,
+        refresh: !finished,
+        rejected: job.summary?.rejectedRows.length ? toGovukTable(rejectedTable(job)) : undefined,
+        listedLimit: MAX_REJECTED_LISTED,
+      });
+    },
+  );
+
+  app.get<{ Params: { jobId: string } }>(
+    '/admin/imports/:jobId/rejected.csv',
+    { config: { access: IMPORTERS } },
+    async (request, reply) => {
+      const job = await services.registers.job(request.params.jobId);
+      if (!job?.summary) return reply.errorPage(404, 'Page not found', ['There is no such import.']);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="rejected-rows-${job.id}.csv"`)
+        .send(toCsv(rejectedTable(job)));
+    },
+  );
+};
+
+export default routes;
