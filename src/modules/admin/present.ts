@@ -24,6 +24,7 @@ export function formatDateTime(value: Date | string | null | undefined): string 
 
 /** A page number from a query string: a positive whole number, otherwise 1. */
 export function pageNumber(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) return 1;
   const n = Number(value);
   return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
 }
