@@ -1,0 +1,104 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/db/schema.ts';
+import { hasChromium, launchBrowser, newContext, Site, startSite } from './support/browser.ts';
+
+describe.skipIf(!hasChromium)('the organisation directory in a browser', () => {
+  let site: Awaited<ReturnType<typeof startSite>>;
+  let browser: Browser;
+  let slug: string;
+  beforeAll(async () => {
+    site = await startSite();
+    browser = await launchBrowser();
+    const o = site.t.services.organisations;
+    const made = await o.insert(
+      { name: 'Croydon Foodbank', legalForm: 'cio', description: 'Emergency food', latestIncomePence: 45_000_000 },
+      { source: 'test' },
+    );
+    slug = made.slug;
+    await o.addIdentifiers(made.id, ['GB-CHC-1146179']);
+    await o.setWards(made.id, ['fairfield']);
+    await o.setClassifications(made.id, 'service_area', ['105']);
+    await o.insert({ name: 'Norbury Youth Football Club' }, { source: 'test' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  /** A browser signed in as a new user with this role. */
+  async function signedIn(context: BrowserContext, role: Role) {
+    const user = await site.t.handle.db
+      .insertInto('app_user')
+      .values({
+        email: `${role}-${Date.now()}@example.test`,
+        name: `E2E ${role}`,
+        role,
+        email_confirmed_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const session = await site.t.services.sessions.create(user.id);
+    await context.addCookies([{ name: 'sid', value: session.token, url: site.baseUrl }]);
+    return user.id;
+  }
+
+  for (const javaScript of [true, false]) {
+    it(`a visitor searches with a typo, filters and opens a profile (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
+      const context = await newContext(browser, { javaScript });
+      const s = new Site(await context.newPage(), site.baseUrl);
+      await s.visit('/organisations');
+      expect(await s.heading()).toBe('Find a voluntary or community organisation');
+      await s.fill('Search by name or charity or company number', 'Croydn Fodbank');
+      await s.press('Search');
+      expect(await s.page.locator('.app-results').innerText()).toContain('Croydon Foodbank');
+      await s.visit('/organisations?q=zzzz');
+      expect(await s.page.locator('main').innerText()).toContain('No organisations found');
+      await s.visit('/organisations?area=105');
+      await s.follow('Croydon Foodbank');
+      expect(await s.heading()).toBe('Croydon Foodbank');
+      expect(await s.page.locator('main').innerText()).toContain('Not verified yet');
+      await context.close();
+    });
+  }
+
+  it('an officer edits a profile (with an error first), verifies it and sees the queue', async () => {
+    const context = await newContext(browser, { javaScript: false });
+    await signedIn(context, 'officer');
+    const s = new Site(await context.newPage(), site.baseUrl);
+    await s.visit(`/organisations/${slug}/edit`);
+    await s.fill('Latest yearly income (optional)', 'abc');
+    await s.press('Save profile');
+    expect(await s.page.locator('.govuk-error-summary').innerText()).toContain('Enter the latest income');
+    await s.fill('Latest yearly income (optional)', '450000');
+    await s.press('Save profile');
+    expect(await s.heading()).toBe('Croydon Foodbank');
+    await s.visit('/organisations/verification');
+    expect(await s.page.locator('main').innerText()).toContain('Croydon Foodbank');
+    await s.visit(`/organisations/${slug}`);
+    await s.press('Verify');
+    expect(await s.page.locator('main').innerText()).toContain('Verified by Croydon Voluntary Action on');
+    await s.visit(`/organisations/${slug}/unverify`);
+    await s.visit(`/organisations/${slug}/members`);
+    await context.close();
+  });
+
+  it('a VCS member claims an organisation and adds a community group', async () => {
+    const context = await newContext(browser, { javaScript: true });
+    await signedIn(context, 'vcs_member');
+    const s = new Site(await context.newPage(), site.baseUrl);
+    await s.visit('/organisations/norbury-youth-football-club');
+    await s.follow('Claim this organisation');
+    await s.fill('Your role in the organisation', 'I am the secretary');
+    await s.press('Send claim');
+    expect(await s.page.locator('main').innerText()).toContain('You have claimed this organisation');
+    await s.visit('/organisations/new');
+    await s.fill('Name of the group', 'Norbury Youth Footbal Club');
+    await s.fill('What the group does', 'Saturday football');
+    await s.press('Add the group');
+    expect(await s.page.locator('main').innerText()).toContain('Is your group already listed?');
+    await s.press('None of these: add the group');
+    expect(await s.heading()).toBe('Norbury Youth Footbal Club');
+    await context.close();
+  });
+});

@@ -1,0 +1,134 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { createTestContext, type TestContext } from '../../support/app.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(
+    `Browser tests skipped: no Chromium at ${CHROMIUM}. Install Debian's chromium package (as .ci/run does).`,
+  );
+}
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The real app on a fresh database of its own, listening on a free port. */
+export async function startSite(): Promise<{ t: TestContext; baseUrl: string; close(): Promise<void> }> {
+  const t = await createTestContext();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = t.app.server.address() as AddressInfo;
+  return { t, baseUrl: `http://127.0.0.1:${port}`, close: () => t.close() };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export async function newContext(browser: Browser, options: { javaScript: boolean }): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    javaScriptEnabled: options.javaScript,
+    viewport: { width: 1280, height: 900 },
+  });
+  if (!options.javaScript) jsOff.add(context);
+  return context;
+}
+
+const jsOff = new WeakSet<BrowserContext>();
+
+type AxeViolation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
+
+/**
+ * Runs axe (WCAG 2.2 A and AA rules) on the page and fails the test on any violation.
+ * Evaluated through the DevTools protocol, so the page's CSP does not stop it.
+ */
+export async function expectAccessible(page: Page): Promise<void> {
+  // With JavaScript off, the page cannot run axe: check the same HTML in a sibling page that can.
+  let target = page;
+  let sibling: BrowserContext | undefined;
+  if (jsOff.has(page.context())) {
+    sibling = await page
+      .context()
+      .browser()!
+      .newContext({ viewport: { width: 1280, height: 900 } });
+    target = await sibling.newPage();
+    const html = await page.content();
+    // Same origin as the page, so its stylesheet loads (our headers refuse cross-origin use of assets).
+    await target.goto(new URL('/health', page.url()).href);
+    await target.route('**/*', (route) =>
+      route.request().resourceType() === 'script' ? route.abort() : route.continue(),
+    );
+    await target.setContent(html, { waitUntil: 'load' });
+  }
+  try {
+    const session = await target.context().newCDPSession(target);
+    const { result, exceptionDetails } = (await session.send('Runtime.evaluate', {
+      expression: `${axeSource};
+      axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+        .then(r => JSON.stringify(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => ({ target: n.target })) }))))`,
+      awaitPromise: true,
+      returnByValue: true,
+    })) as { result: { value: string }; exceptionDetails?: unknown };
+    await session.detach();
+    if (exceptionDetails) throw new Error(`axe could not run: ${JSON.stringify(exceptionDetails)}`);
+    const violations = JSON.parse(result.value) as AxeViolation[];
+    const report = violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+    expect(report, `accessibility violations on ${page.url()}`).toEqual([]);
+  } finally {
+    await sibling?.close();
+  }
+}
+
+/** A page object for the whole site: every page visited is checked with axe. */
+export class Site {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  async visit(path: string): Promise<void> {
+    await this.page.goto(this.baseUrl + path);
+    await expectAccessible(this.page);
+  }
+
+  /** After an action that loads a new page. */
+  async check(): Promise<void> {
+    await this.page.waitForLoadState('load');
+    await expectAccessible(this.page);
+  }
+
+  heading() {
+    return this.page.locator('h1').first().innerText();
+  }
+
+  async fill(label: string, value: string) {
+    await this.page.getByLabel(label, { exact: true }).fill(value);
+  }
+
+  async press(buttonText: string) {
+    await Promise.all([this.page.waitForNavigation(), this.page.getByRole('button', { name: buttonText }).click()]);
+    await expectAccessible(this.page);
+  }
+
+  async follow(linkText: string) {
+    await Promise.all([this.page.waitForNavigation(), this.page.getByRole('link', { name: linkText }).first().click()]);
+    await expectAccessible(this.page);
+  }
+}
