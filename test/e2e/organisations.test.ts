@@ -53,11 +53,11 @@ describe.skipIf(!hasChromium)('the organisation directory in a browser', () => {
       await s.press('Search');
       expect(await s.page.locator('.app-results').innerText()).toContain('Croydon Foodbank');
       await s.visit('/organisations?q=zzzz');
-      expect(await s.page.locator('main').innerText()).toContain('No organisations found');
+      expect(await s.page.locator('body').innerText()).toContain('No organisations found');
       await s.visit('/organisations?area=105');
       await s.follow('Croydon Foodbank');
       expect(await s.heading()).toBe('Croydon Foodbank');
-      expect(await s.page.locator('main').innerText()).toContain('Not verified yet');
+      expect(await s.page.locator('body').innerText()).toContain('Not verified yet');
       await context.close();
     });
   }
@@ -74,10 +74,10 @@ describe.skipIf(!hasChromium)('the organisation directory in a browser', () => {
     await s.press('Save profile');
     expect(await s.heading()).toBe('Croydon Foodbank');
     await s.visit('/organisations/verification');
-    expect(await s.page.locator('main').innerText()).toContain('Croydon Foodbank');
+    expect(await s.page.locator('body').innerText()).toContain('Croydon Foodbank');
     await s.visit(`/organisations/${slug}`);
     await s.press('Verify');
-    expect(await s.page.locator('main').innerText()).toContain('Verified by Croydon Voluntary Action on');
+    expect(await s.page.locator('body').innerText()).toContain('Verified by Croydon Voluntary Action on');
     await s.visit(`/organisations/${slug}/unverify`);
     await s.visit(`/organisations/${slug}/members`);
     await context.close();
@@ -88,15 +88,16 @@ describe.skipIf(!hasChromium)('the organisation directory in a browser', () => {
     await signedIn(context, 'vcs_member');
     const s = new Site(await context.newPage(), site.baseUrl);
     await s.visit('/organisations/norbury-youth-football-club');
-    await s.follow('Claim this organisation');
+    // A GOV.UK start-style link button has the button role.
+    await s.press('Claim this organisation');
     await s.fill('Your role in the organisation', 'I am the secretary');
     await s.press('Send claim');
-    expect(await s.page.locator('main').innerText()).toContain('You have claimed this organisation');
+    expect(await s.page.locator('body').innerText()).toContain('You have claimed this organisation');
     await s.visit('/organisations/new');
     await s.fill('Name of the group', 'Norbury Youth Footbal Club');
     await s.fill('What the group does', 'Saturday football');
     await s.press('Add the group');
-    expect(await s.page.locator('main').innerText()).toContain('Is your group already listed?');
+    expect(await s.page.locator('body').innerText()).toContain('Is your group already listed?');
     await s.press('None of these: add the group');
     expect(await s.heading()).toBe('Norbury Youth Footbal Club');
     await context.close();
