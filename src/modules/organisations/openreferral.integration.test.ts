@@ -81,9 +81,9 @@ describe('Open Referral UK organizations', () => {
         expect.objectContaining({ identifier_scheme: 'GB-COH', identifier: '07962245' }),
       ]),
     );
-    expect((await t.app.inject('/open-data/openreferral/organizations/00000000-0000-4000-8000-000000000000')).statusCode).toBe(
-      404,
-    );
+    expect(
+      (await t.app.inject('/open-data/openreferral/organizations/00000000-0000-4000-8000-000000000000')).statusCode,
+    ).toBe(404);
     expect((await t.app.inject('/open-data/openreferral/organizations/not-a-uuid')).statusCode).toBe(404);
   });
 
