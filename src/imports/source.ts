@@ -69,7 +69,8 @@ export async function peek<T extends Buffer | string>(
       yield next.value;
     }
   }
-  return { head, stream: Readable.from(rest(), { objectMode: false }) };
+  const text = typeof head === 'string';
+  return { head, stream: Readable.from(rest(), { objectMode: false, ...(text ? { encoding: 'utf8' as const } : {}) }) };
 }
 
 const startsWith = (head: Buffer, bytes: number[]) => bytes.every((b, i) => head[i] === b);
@@ -177,7 +178,7 @@ export async function openSource(input: SourceInput, options: { maxBytes: number
   stream.on('error', (error) => decoder.destroy(error));
   const decoded = stream.pipe(decoder);
   const peeked = await peek<string>(decoded, 64 * 1024);
-  const text = peeked.head;
+  const text = String(peeked.head);
   if (text.trim() === '') {
     throw new ImportError(`${name} has no data in it (only blank lines). Check you chose the right file.`);
   }

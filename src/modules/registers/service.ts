@@ -142,7 +142,8 @@ export function createRegisterImportService({
         { format, userId, fileName, jobId, onProgress: (n) => progress.report(n) },
       );
       await progress.flush();
-      const label = registerFormats.find((f) => f.name === summary.format)?.label;
+      const found = registerFormats.find((f) => f.name === summary.format)?.label ?? summary.format;
+      const label = found.charAt(0).toUpperCase() + found.slice(1);
       await db
         .updateTable('job')
         .set({
