@@ -38,7 +38,9 @@ export function misspell(name: string): string {
   const other = words.findIndex((x, i) => i !== longest && x.length >= 5);
   if (other >= 0) {
     const x = words[other]!;
-    words[other] = `${x.slice(0, 2)}${x[3]}${x[2]}${x.slice(4)}`;
+    let i = 2;
+    while (i < x.length - 2 && x[i] === x[i + 1]) i++;
+    words[other] = `${x.slice(0, i)}${x[i + 1]}${x[i]}${x.slice(i + 2)}`;
   }
   return words.join(' ').toLowerCase();
 }

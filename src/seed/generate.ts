@@ -12,6 +12,8 @@ import type {
   Role,
   SizeBand,
 } from '../db/schema.ts';
+import type { LegalForm } from '../modules/organisations/legal-forms.ts';
+import { slugify } from '../modules/organisations/slugs.ts';
 import {
   type Activity,
   activities,
@@ -55,19 +57,6 @@ export const demoSignIns: { role: Role; email: string; name: string; description
   { role: 'resident', email: 'resident@demo.example', name: 'Maria Silva', description: 'Resident' },
 ];
 
-/** Legal forms used by the demo data: the same codes as the directory's own list. */
-export const legalForms = {
-  charity: 'Registered charity (trust or association)',
-  cio: 'Charitable incorporated organisation (CIO)',
-  charitable_company: 'Charitable company',
-  cic: 'Community interest company (CIC)',
-  community_benefit_society: 'Community benefit society',
-  community_group: 'Unincorporated association or community group',
-  faith_group: 'Faith group',
-  casc: 'Community amateur sports club (CASC)',
-} as const;
-export type LegalForm = keyof typeof legalForms;
-
 export type PlaceHints = {
   wards?: Record<string, { areas?: string[]; postcode?: string; weight?: number }>;
   regions?: string[];
@@ -97,18 +86,6 @@ export type DemoData = {
 const REFERENCE = Date.UTC(2026, 9, 1, 10, 0, 0);
 const daysBefore = (days: number) => new Date(REFERENCE - days * 86_400_000);
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
-
-export function slugify(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/\+/g, ' plus ')
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/['’]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-}
 
 /** Income ranges (pounds) drawn for each NCVO band; bigger bands sit low in their range, as they do. */
 const incomeRange: Record<SizeBand, [number, number]> = {
@@ -328,7 +305,8 @@ export function generateDemoData(input: GenerateInput): DemoData {
             [regions.length ? r.pick(regions) : input.borough, regions.length ? 2 : 0],
             [r.pick(brandWords), 1.5],
           ]);
-          base = `${prefix} ${big.noun}`;
+          // A community foundation named after a place is a real kind of body: give it an invented name.
+          base = big.noun === 'Community Foundation' ? `${r.pick(brandWords)} ${big.noun}` : `${prefix} ${big.noun}`;
         }
       } else {
         const pattern = r.weighted<string>([
@@ -338,8 +316,14 @@ export function generateDemoData(input: GenerateInput): DemoData {
           ['borough', band === 'medium' || band === 'small' ? 1.5 : 0.3],
           ['friends', 1],
         ]);
+        // Sports clubs, land trusts and energy co-operatives named after a place are usually real ones: these take
+        // an invented name instead.
+        const placeNamed =
+          activity.kind === 'general' || activity.kind === 'faith' || /^(Youth|Wheelchair) /.test(activity.noun);
         if (activity.kind === 'grants') base = `The ${r.pick(brandWords)} ${activity.noun}`;
-        else if (pattern === 'area') base = `${area} ${activity.noun}`;
+        else if (!placeNamed && (pattern === 'area' || pattern === 'borough')) {
+          base = `${r.pick(brandWords)} ${activity.noun}`;
+        } else if (pattern === 'area') base = `${area} ${activity.noun}`;
         else if (pattern === 'brand') base = `${r.pick(brandWords)} ${activity.noun}`;
         else if (pattern === 'borough') base = `${input.borough} ${activity.noun}`;
         else if (pattern === 'friends') {
