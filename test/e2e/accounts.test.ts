@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium)('accounts in a browser', () => {
       await s.follow('Create an account');
       expect(await s.heading()).toBe('Create an account');
       await s.press('Create account');
-      expect(await s.page.locator('.govuk-error-summary').innerText()).toContain('Enter your full name');
+      expect(await s.page.locator('.govuk-error-summary').textContent()).toContain('Enter your full name');
       await s.fill('Full name', 'Ada Okafor');
       await s.fill('Email address', email);
       await s.fill('Create a password', PASSWORD);
@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)('accounts in a browser', () => {
       await s.fill('Change your name', 'Ada N. Okafor');
       await s.press('Save name');
       expect(await s.heading()).toBe('Your account');
-      expect(await s.page.locator('.govuk-summary-list').innerText()).toContain('Ada N. Okafor');
+      expect(await s.page.locator('.govuk-summary-list').textContent()).toContain('Ada N. Okafor');
       await s.visit('/account/password');
       expect(await s.heading()).toBe('Change your password');
 
@@ -94,7 +94,7 @@ describe.skipIf(!hasChromium)('accounts in a browser', () => {
     await s.fill('Email address', 'new.commissioner@example.test');
     await s.page.getByLabel('Commissioner', { exact: true }).check();
     await s.press('Send invitation');
-    expect(await s.page.locator('.govuk-table').innerText()).toContain('new.commissioner@example.test');
+    expect(await s.page.locator('.govuk-table').textContent()).toContain('new.commissioner@example.test');
 
     await s.visit('/admin/users');
     await s.fill('Name or email address', 'ada');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/support/app.ts';
 import { openDatabase } from '../../db/index.ts';
@@ -32,7 +33,7 @@ const cliAudit = () =>
   t.handle.db
     .selectFrom('audit_log')
     .selectAll()
-    .where((eb) => eb(eb.ref('detail', '->>').key('source' as never), '=', 'cli'))
+    .where(sql<string>`detail->>'source'`, '=', 'cli')
     .orderBy('id')
     .execute();
 
