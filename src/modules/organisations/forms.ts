@@ -75,85 +75,90 @@ export const newGroupForm = z.object({
 });
 export type NewGroupForm = z.infer<typeof newGroupForm>;
 
-export const profileForm = z
-  .object({
-    name: z
-      .string()
-      .trim()
-      .min(1, 'Enter the name of the organisation')
-      .max(200, 'Name must be 200 characters or fewer'),
-    otherNames: z
-      .string()
-      .optional()
-      .transform((v) => [...new Set(lines(v))])
-      .refine((v) => v.every((n) => n.length <= 200), { message: 'Each other name must be 200 characters or fewer' }),
-    legalForm: z
-      .string()
-      .optional()
-      .transform((v) => v || null)
-      .refine((v) => v === null || (legalFormCodes as string[]).includes(v), { message: 'Select a legal form' }),
-    description: z.string().trim().max(5000, 'What it does must be 5,000 characters or fewer').default(''),
-    whoItHelps: z.string().trim().max(2000, 'Who it helps must be 2,000 characters or fewer').default(''),
-    latestIncome: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        const pence = parsePounds(v ?? '');
-        if (pence === 'invalid') {
-          ctx.addIssue({ code: 'custom', message: 'Enter the latest income as an amount in pounds, like 12500' });
-          return z.NEVER;
-        }
-        return pence;
-      }),
-    incomeYear: z
-      .string()
-      .trim()
-      .optional()
-      .transform((v) => v || null)
-      .refine((v) => v === null || (/^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100), {
-        message: 'Enter the year the accounts ended as 4 digits, like 2025',
-      }),
-    wards: checkboxes,
-    serviceAreas: checkboxes,
-    beneficiaryGroups: checkboxes,
-    waysOfWorking: checkboxes,
-    identifiers: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        const found: string[] = [];
-        for (const [index, line] of lines(v).entries()) {
-          const result = parseIdentifier(line);
-          if (!result.ok) {
-            ctx.addIssue({ code: 'custom', message: `Identifier ${index + 1} (${line}): ${result.message}` });
+/** The profile form; `keepLegalForm` is a form a register stored that the list does not have, kept selectable. */
+export const profileFormFor = (keepLegalForm: string | null = null) =>
+  z
+    .object({
+      name: z
+        .string()
+        .trim()
+        .min(1, 'Enter the name of the organisation')
+        .max(200, 'Name must be 200 characters or fewer'),
+      otherNames: z
+        .string()
+        .optional()
+        .transform((v) => [...new Set(lines(v))])
+        .refine((v) => v.every((n) => n.length <= 200), { message: 'Each other name must be 200 characters or fewer' }),
+      legalForm: z
+        .string()
+        .optional()
+        .transform((v) => v || null)
+        .refine((v) => v === null || v === keepLegalForm || (legalFormCodes as string[]).includes(v), {
+          message: 'Select a legal form',
+        }),
+      description: z.string().trim().max(5000, 'What it does must be 5,000 characters or fewer').default(''),
+      whoItHelps: z.string().trim().max(2000, 'Who it helps must be 2,000 characters or fewer').default(''),
+      latestIncome: z
+        .string()
+        .optional()
+        .transform((v, ctx) => {
+          const pence = parsePounds(v ?? '');
+          if (pence === 'invalid') {
+            ctx.addIssue({ code: 'custom', message: 'Enter the latest income as an amount in pounds, like 12500' });
             return z.NEVER;
           }
-          if (!found.includes(result.identifier)) found.push(result.identifier);
-        }
-        return found;
-      }),
-    address: optionalText(500, 'Address must be 500 characters or fewer'),
-    postcode: z
-      .string()
-      .trim()
-      .optional()
-      .transform((v, ctx) => {
-        if (!v) return null;
-        const match = POSTCODE.exec(v.toUpperCase().replace(/\s+/g, ' '));
-        if (!match) {
-          ctx.addIssue({ code: 'custom', message: 'Enter a real postcode, like CR0 1NX' });
-          return z.NEVER;
-        }
-        return `${match[1]} ${match[2]}`;
-      }),
-    publishAddress: tick,
-    ...contactFields,
-  })
-  .superRefine((v, ctx) => {
-    if (v.incomeYear && v.latestIncome === null) {
-      ctx.addIssue({ code: 'custom', path: ['latestIncome'], message: 'Enter the latest income for that year' });
-    }
-  });
+          return pence;
+        }),
+      incomeYear: z
+        .string()
+        .trim()
+        .optional()
+        .transform((v) => v || null)
+        .refine((v) => v === null || (/^\d{4}$/.test(v) && Number(v) >= 1900 && Number(v) <= 2100), {
+          message: 'Enter the year the accounts ended as 4 digits, like 2025',
+        }),
+      wards: checkboxes,
+      serviceAreas: checkboxes,
+      beneficiaryGroups: checkboxes,
+      waysOfWorking: checkboxes,
+      identifiers: z
+        .string()
+        .optional()
+        .transform((v, ctx) => {
+          const found: string[] = [];
+          for (const [index, line] of lines(v).entries()) {
+            const result = parseIdentifier(line);
+            if (!result.ok) {
+              ctx.addIssue({ code: 'custom', message: `Identifier ${index + 1} (${line}): ${result.message}` });
+              return z.NEVER;
+            }
+            if (!found.includes(result.identifier)) found.push(result.identifier);
+          }
+          return found;
+        }),
+      address: optionalText(500, 'Address must be 500 characters or fewer'),
+      postcode: z
+        .string()
+        .trim()
+        .optional()
+        .transform((v, ctx) => {
+          if (!v) return null;
+          const match = POSTCODE.exec(v.toUpperCase().replace(/\s+/g, ' '));
+          if (!match) {
+            ctx.addIssue({ code: 'custom', message: 'Enter a real postcode, like CR0 1NX' });
+            return z.NEVER;
+          }
+          return `${match[1]} ${match[2]}`;
+        }),
+      publishAddress: tick,
+      ...contactFields,
+    })
+    .superRefine((v, ctx) => {
+      if (v.incomeYear && v.latestIncome === null) {
+        ctx.addIssue({ code: 'custom', path: ['latestIncome'], message: 'Enter the latest income for that year' });
+      }
+    });
+export const profileForm = profileFormFor();
 export type ProfileForm = z.infer<typeof profileForm>;
 
 export const membershipRequestForm = z.object({

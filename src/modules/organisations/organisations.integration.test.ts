@@ -195,6 +195,24 @@ describe('editing a profile', () => {
     expect(res.body).toContain('GB-CHC-1090095 already belongs to Holder Charity');
   });
 
+  it('keeps a legal form a register stored that the list does not have, but refuses made-up ones', async () => {
+    const org = await makeOrganisation({ name: 'Royal Charter Society', legalForm: 'Royal charter body' });
+    const officer = await t.as('officer');
+    const form = await officer.get(`/organisations/${org.slug}/edit`);
+    expect(form.body).toContain('<option value="Royal charter body" selected>');
+    const made = await officer.post(
+      `/organisations/${org.slug}/edit`,
+      editFields({ name: 'Royal Charter Society', legalForm: 'Made up' }),
+    );
+    expect(made.statusCode).toBe(400);
+    expect(made.body).toContain('Select a legal form');
+    const kept = await officer.post(
+      `/organisations/${org.slug}/edit`,
+      editFields({ name: 'Royal Charter Society', legalForm: 'Royal charter body' }),
+    );
+    expect(kept.statusCode).toBe(303);
+  });
+
   it('does not let a VCS member edit an organisation they do not manage', async () => {
     const org = await makeOrganisation({ name: 'Not Yours Trust' });
     const member = await t.as('vcs_member');

@@ -5,7 +5,7 @@ import { asArray, formErrors, parseForm } from '../../web/forms.ts';
 import { type Column, toCsv } from '../../web/table.ts';
 import type { ModuleRoutes } from '../index.ts';
 import { beneficiaryGroups, labelFor, serviceAreas, sizeBands, waysOfWorking } from '../place/codelists.ts';
-import { membershipRequestForm, newGroupForm, profileForm, unverifyForm } from './forms.ts';
+import { membershipRequestForm, newGroupForm, profileFormFor, unverifyForm } from './forms.ts';
 import { identifierLabel, registerUrl } from './identifiers.ts';
 import { legalFormLabel, legalForms } from './legal-forms.ts';
 import { toOrganization, toOrganizationIdentifier, toPage } from './openreferral.ts';
@@ -430,7 +430,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     const profile = await loadProfile(request.params.slug, reply);
     if (!profile) return reply;
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const form = parseForm(profileForm, body);
+    const form = parseForm(profileFormFor(profile.legal_form), body);
     if (!form.ok) return editView(reply, profile, { ...form }, 400);
     const { latestIncome, ...rest } = form.data;
     const result = await organisations.update(actorOf(request), profile.id, {
