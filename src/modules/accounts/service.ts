@@ -225,6 +225,13 @@ export function createAccountService({ db, config, serviceName, audit, outbox, s
         .insertInto('sign_in_attempt')
         .values({ email, ip: input.ip, succeeded: valid && !user?.disabled_at })
         .execute();
+      // Now and then, forget attempts older than a day: only the last 15 minutes ever count.
+      if (Math.random() < 0.01) {
+        await db
+          .deleteFrom('sign_in_attempt')
+          .where('at', '<', new Date(Date.now() - 24 * 3600 * 1000))
+          .execute();
+      }
       if (!valid || !user) return { ok: false, reason: 'invalid' };
       if (user.disabled_at) return { ok: false, reason: 'disabled' };
       const session = await sessions.create(user.id);
