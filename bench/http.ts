@@ -155,6 +155,11 @@ async function benchTarget(database: string, env: Record<string, string>, rows: 
     { route: 'organisation page', path: `/organisations/${sample.slug}` },
     { route: 'static file (ceiling)', path: '/assets/app.css' },
   ];
+  // Whether the search finds the organisation despite the slips, for the record beside the timings.
+  const found = (await (await fetch(base + routes[1]!.path)).text()).includes(`/organisations/${sample.slug}"`);
+  process.stderr.write(
+    `${database}: the search for "${sample.query}" ${found ? 'finds' : 'does not find'} ${sample.name}\n`,
+  );
   try {
     for (const { route, path } of routes) {
       const status = (await fetch(base + path)).status;
@@ -182,7 +187,7 @@ async function benchTarget(database: string, env: Record<string, string>, rows: 
   } finally {
     await server.stop();
   }
-  return { seed, sample };
+  return { seed, sample: { ...sample, found } };
 }
 
 async function main(): Promise<void> {
