@@ -177,6 +177,93 @@ export interface JobTable {
   finished_at: NullableTimestamp;
 }
 
+export type SupplierClassification = 'vcs' | 'not_vcs' | 'uncertain' | 'unresolved' | 'redacted' | 'public_body';
+
+export interface SpendImportTable {
+  id: Generated<string>;
+  council_org_id: string;
+  file_name: string;
+  file_sha256: string;
+  rows_read: Generated<number>;
+  rows_imported: Generated<number>;
+  rows_duplicate: Generated<number>;
+  rows_rejected: Generated<number>;
+  rows_skipped: Generated<number>;
+  total_pence: Generated<number>;
+  rejected: ColumnType<unknown, string | undefined, string>;
+  mapping: ColumnType<unknown, string | undefined, string>;
+  is_demo: Generated<boolean>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface SpendSupplierTable {
+  id: Generated<number>;
+  council_org_id: string;
+  name_key: string;
+  name: string;
+  charity_number: string | null;
+  company_number: string | null;
+  council_vcse_flag: boolean | null;
+  categories: ColumnType<string[], string[] | undefined, string[]>;
+  classification: Generated<SupplierClassification>;
+  organisation_id: string | null;
+  method: string | null;
+  reason: string | null;
+  evidence: ColumnType<unknown, string | undefined, string>;
+  candidates: ColumnType<unknown, string | undefined, string>;
+  resolved_at: NullableTimestamp;
+}
+
+export interface SupplierDecisionTable {
+  name_key: string;
+  decision: 'vcs' | 'not_vcs' | 'organisation';
+  organisation_id: string | null;
+  note: Generated<string>;
+  decided_by: string | null;
+  decided_at: Generated<Date>;
+}
+
+export interface SpendPaymentTable {
+  id: Generated<number>;
+  council_org_id: string;
+  import_id: string;
+  supplier_id: number;
+  line: number;
+  payment_date: string;
+  amount_pence: number;
+  supplier_name: string;
+  department: string | null;
+  purpose: string | null;
+  expense_type: string | null;
+  procurement_category: string | null;
+  transaction_ref: string | null;
+  row_key: string;
+  is_demo: Generated<boolean>;
+}
+
+export interface SpendImportProfileTable {
+  council_org_id: string;
+  header_signature: string;
+  mapping: ColumnType<unknown, string, string>;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface PublishedVcsShareTable {
+  id: Generated<number>;
+  council_org_id: string;
+  financial_year: string;
+  vcs_share: string; // numeric, as a decimal string
+  vcs_pence: number | null;
+  total_pence: number | null;
+  source: string;
+  source_url: string | null;
+  is_demo: Generated<boolean>;
+  entered_by: string | null;
+  entered_at: Generated<Date>;
+}
+
 export interface DB {
   council: CouncilTable;
   ward: WardTable;
@@ -194,6 +281,12 @@ export interface DB {
   outbox: OutboxTable;
   audit_log: AuditLogTable;
   job: JobTable;
+  spend_import: SpendImportTable;
+  spend_supplier: SpendSupplierTable;
+  supplier_decision: SupplierDecisionTable;
+  spend_payment: SpendPaymentTable;
+  spend_import_profile: SpendImportProfileTable;
+  published_vcs_share: PublishedVcsShareTable;
 }
 
 export type User = Selectable<AppUserTable>;
