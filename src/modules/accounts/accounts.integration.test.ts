@@ -405,7 +405,10 @@ describe('your account', () => {
     expect(empty.body).toContain('Enter your full name');
     const res = await client.post('/account/name', { name: 'New Name' });
     expect(res.statusCode).toBe(303);
-    expect((await client.get('/account')).body).toContain('New Name');
+    const account = await client.get('/account');
+    expect(account.body).toContain('New Name');
+    expect(account.body).toContain('Your name has been changed');
+    expect(account.body).toContain('id="main-content"');
     const entry = await t.handle.db
       .selectFrom('audit_log')
       .selectAll()
