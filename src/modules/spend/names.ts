@@ -1,0 +1,90 @@
+// Supplier names as councils print them, reduced to a key that survives their many spellings:
+// "The Croydon Voluntary Action Ltd." and "CROYDON VOLUNTARY ACTION LIMITED" are the same supplier.
+// Pure functions, shared by the import (spend_supplier.name_key) and by resolution (matching registers).
+
+// "T/A", "T/As", "t / a", "trading as" between a legal name and a trading name.
+const TRADING_AS = /(?:^|[\s,(])(?:t\s*\/\s*as?|trading\s+as)(?=[\s:.,)-]|$)/i;
+
+// Suffixes that say nothing about who the supplier is. Other legal forms (CIC, CIO, PLC, LLP) are kept:
+// they tell resolution what kind of body it is.
+const DROPPED_SUFFIXES = new Set(['ltd', 'limited']);
+
+function fold(text: string): string {
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[&+]/g, ' and ')
+      // Apostrophes and dots join what they sit in: "St Mary's" → "st marys", "C.I.C." → "cic", "Ltd." → "ltd".
+      .replace(/['’‘`.]/g, '')
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim()
+  );
+}
+
+function tidy(folded: string): string {
+  const words = folded.split(' ').filter(Boolean);
+  // "Foo Ltd", "Foo Limited (The)", "Foo Co Ltd" keep "co": only ltd/limited and "the" go.
+  let changed = true;
+  while (changed && words.length > 1) {
+    changed = false;
+    const last = words[words.length - 1]!;
+    if (DROPPED_SUFFIXES.has(last) || last === 'the') {
+      words.pop();
+      changed = true;
+    }
+  }
+  if (words.length > 1 && words[0] === 'the') words.shift();
+  return words.join(' ');
+}
+
+function splitTradingAs(name: string): [string, string | null] {
+  const match = TRADING_AS.exec(name);
+  if (!match) return [name, null];
+  const legal = name.slice(0, match.index);
+  const trading = name.slice(match.index + match[0].length).replace(/^[\s:.,-]+/, '');
+  if (!fold(legal) || !fold(trading)) return [name, null];
+  return [legal, trading];
+}
+
+/** The name_key: lower case, accents folded, punctuation gone, "&" → "and", no Ltd/Limited, no leading "The",
+ * the legal name only where it says "X T/A Y", whitespace collapsed. */
+export function normaliseSupplierName(name: string): string {
+  const [legal] = splitTradingAs(name);
+  return tidy(fold(legal));
+}
+
+/** Every form worth matching against registers: the key itself, then the trading name where there is one. */
+export function supplierNameVariants(name: string): string[] {
+  const [legal, trading] = splitTradingAs(name);
+  const variants = [tidy(fold(legal))];
+  if (trading !== null) variants.push(tidy(fold(trading)));
+  return [...new Set(variants.filter(Boolean))];
+}
+
+// Councils publish payments to individuals with the name removed, in many wordings.
+const REDACTED = [
+  /\bredact/,
+  /\bwithheld\b/,
+  /\bpersonal (?:data|information|info|details)\b/,
+  /\b(?:data protection|gdpr)\b/,
+  /^(?:various|private|an?|other|multiple)? ?individuals?$/,
+  /^(?:various|private) (?:individuals?|persons?|people|payees?|recipients?)\b/,
+  /\b(?:not|non) (?:disclosed|published|for publication)\b/,
+  /\bundisclosed\b/,
+  /\bname (?:removed|suppressed|omitted|hidden)\b/,
+  /^confidential\b/,
+  /\bsensitive (?:data|information|payment)\b/,
+  /\bremoved\b.*\bprivacy\b/,
+];
+
+/** True for suppliers whose name the council removed (payments to individuals and the like). */
+export function isRedactedSupplier(name: string): boolean {
+  const raw = name.trim();
+  if (!raw) return false;
+  // "*****", "XXXX", "---" stand for a removed name.
+  if (/^(?:[*#]+|x{3,}|-{3,})$/i.test(raw.replace(/\s+/g, ''))) return true;
+  const folded = fold(raw);
+  return REDACTED.some((pattern) => pattern.test(folded));
+}
