@@ -19,12 +19,6 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** A name matches when trigrams say it is close (typos), it contains the words (word similarity) or the text. */
-function nameMatches(column: Expression<string>, term: string) {
-  const like = `%${escapeLike(term)}%`;
-  return sql<SqlBool>`(lower(${column}) % ${term} or ${term} <% lower(${column}) or lower(${column}) like ${like})`;
-}
-
 function classificationFilter(eb: OrgScope, list: ClassificationList, codes: string[]) {
   return eb.exists(
     eb
@@ -43,29 +37,21 @@ export function matching(db: Database, criteria: SearchCriteria) {
   let query = db.selectFrom('organisation as o').where('o.listed', '=', true);
   if (!criteria.includeRemoved) query = query.where('o.status', '=', 'active');
   if (term) {
-    query = query.where((eb) =>
-      eb.or([
-        nameMatches(sql.ref('o.name'), term),
-        eb.exists(
-          eb
-            .selectFrom('organisation_name as n')
-            .select('n.name')
-            .whereRef('n.organisation_id', '=', 'o.id')
-            .where(nameMatches(sql.ref('n.name'), term)),
-        ),
-        ...(ids.length
-          ? [
-              eb.exists(
-                eb
-                  .selectFrom('organisation_identifier as i')
-                  .select('i.identifier')
-                  .whereRef('i.organisation_id', '=', 'o.id')
-                  .where('i.identifier', 'in', ids),
-              ),
-            ]
-          : []),
-      ]),
-    );
+    // Candidates first, each arm answerable from a trigram or primary-key index, then the filters:
+    // an OR across tables would make the planner read every organisation.
+    const like = `%${escapeLike(term)}%`;
+    const arms = [
+      sql`select id from organisation where lower(name) % ${term}`,
+      sql`select id from organisation where ${term} <% lower(name)`,
+      sql`select id from organisation where lower(name) like ${like}`,
+      sql`select organisation_id from organisation_name where lower(name) % ${term}`,
+      sql`select organisation_id from organisation_name where ${term} <% lower(name)`,
+      sql`select organisation_id from organisation_name where lower(name) like ${like}`,
+      ...(ids.length
+        ? [sql`select organisation_id from organisation_identifier where identifier in (${sql.join(ids)})`]
+        : []),
+    ];
+    query = query.where(sql<SqlBool>`o.id in (${sql.join(arms, sql` union `)})`);
   }
   if (criteria.wards?.length) {
     const wards = criteria.wards;
