@@ -213,6 +213,7 @@ export interface SpendSupplierTable {
   evidence: ColumnType<unknown, string | undefined, string>;
   candidates: ColumnType<unknown, string | undefined, string>;
   resolved_at: NullableTimestamp;
+  is_demo: Generated<boolean>;
 }
 
 export interface SupplierDecisionTable {
