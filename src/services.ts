@@ -8,6 +8,7 @@ import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules
 import type { PlaceConfig } from './modules/place/config.ts';
 import { createPlaceService } from './modules/place/service.ts';
 import { createRegisterImportService } from './modules/registers/service.ts';
+import { createSpendResolutionService } from './modules/spend/resolution/service.ts';
 
 export type ServiceDeps = { db: Database; config: Config; place: PlaceConfig; mailAdapter?: DeliveryAdapter };
 
@@ -20,7 +21,19 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const accounts = createAccountService({ db, config, serviceName: place.serviceName, audit, outbox, sessions });
   const organisations = createOrganisationService({ db, audit, outbox, place, config });
   const registers = createRegisterImportService({ db, config, audit });
-  return { db, config, place: placeService, audit, outbox, sessions, accounts, organisations, registers };
+  const spendResolution = createSpendResolutionService({ db, audit });
+  return {
+    db,
+    config,
+    place: placeService,
+    audit,
+    outbox,
+    sessions,
+    accounts,
+    organisations,
+    registers,
+    spendResolution,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -106,6 +106,7 @@ export interface OrganisationTable {
   created_by: string | null;
   profile_updated_at: NullableTimestamp;
   profile_updated_by: string | null;
+  name_key: string | null; // filled by supplier resolution
 }
 
 export interface OrganisationIdentifierTable {
@@ -118,6 +119,7 @@ export interface OrganisationNameTable {
   organisation_id: string;
   name: string;
   kind: Generated<'alternative' | 'previous' | 'working'>;
+  name_key: string | null; // filled by supplier resolution
 }
 
 export interface OrganisationWardTable {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m20261125000100 from './20261125000100_foundation.ts';
 import * as m20261125000300 from './20261125000300_organisation_profiles.ts';
 import * as m20261125000500 from './20261125000500_spend.ts';
+import * as m20261125000650 from './20261125000650_supplier_resolution.ts';
 import * as m20261125000700 from './20261125000700_spend_measure.ts';
 
 // Listed explicitly: file discovery cannot import .ts under every runner. Append new migrations in order.
@@ -9,5 +10,6 @@ export const migrations: Record<string, Migration> = {
   '20261125000100_foundation': m20261125000100,
   '20261125000300_organisation_profiles': m20261125000300,
   '20261125000500_spend': m20261125000500,
+  '20261125000650_supplier_resolution': m20261125000650,
   '20261125000700_spend_measure': m20261125000700,
 };
