@@ -8,6 +8,7 @@ import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules
 import type { PlaceConfig } from './modules/place/config.ts';
 import { createPlaceService } from './modules/place/service.ts';
 import { createRegisterImportService } from './modules/registers/service.ts';
+import { createSpendMeasureService } from './modules/spend/measure/service.ts';
 import { createSpendResolutionService } from './modules/spend/resolution/service.ts';
 
 export type ServiceDeps = { db: Database; config: Config; place: PlaceConfig; mailAdapter?: DeliveryAdapter };
@@ -22,6 +23,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const organisations = createOrganisationService({ db, audit, outbox, place, config });
   const registers = createRegisterImportService({ db, config, audit });
   const spendResolution = createSpendResolutionService({ db, audit });
+  const spendMeasure = createSpendMeasureService({ db, place, audit });
   return {
     db,
     config,
@@ -33,6 +35,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     organisations,
     registers,
     spendResolution,
+    spendMeasure,
   };
 }
 

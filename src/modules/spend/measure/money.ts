@@ -1,0 +1,42 @@
+// Money crosses the boundary as integer pence and leaves as decimal strings in pounds: never through a float.
+
+/** 1234567 → "12345.67"; -5 → "-0.05". Exact for any safe integer or integer string. */
+export function penceToPounds(pence: number | string | bigint): string {
+  const value = BigInt(typeof pence === 'number' ? Math.trunc(pence) : pence);
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  const text = `${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+  return negative ? `-${text}` : text;
+}
+
+/** "12.5" (percent, up to two places) → the fraction as a decimal string with four places, "0.1250". */
+export function percentToFraction(percent: string): string {
+  const match = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(percent.trim());
+  if (!match) throw new Error(`Not a percentage: ${percent}`);
+  const hundredths = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  return `${Math.floor(hundredths / 10000)}.${(hundredths % 10000).toString().padStart(4, '0')}`;
+}
+
+/** The financial year a date falls in, April to March: 2025-03-31 → "2024-25". */
+export function financialYearOf(date: string): string {
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  const start = m >= 4 ? y : y - 1;
+  return financialYearLabel(start);
+}
+
+export function financialYearLabel(start: number): string {
+  return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+const quarterMonths = ['April to June', 'July to September', 'October to December', 'January to March'];
+
+/** "Q3 2024-25 (October to December 2024)". */
+export function quarterLabel(start: number, quarter: number): string {
+  const calendarYear = quarter === 4 ? start + 1 : start;
+  return `Q${quarter} ${financialYearLabel(start)} (${quarterMonths[quarter - 1]} ${calendarYear})`;
+}
+
+/** "Q3 24-25": short enough for a chart axis. */
+export function quarterShortLabel(start: number, quarter: number): string {
+  return `Q${quarter} ${String(start % 100).padStart(2, '0')}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
