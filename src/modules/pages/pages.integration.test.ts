@@ -14,6 +14,7 @@ describe('the pages every service has', () => {
     expect(res.body).toContain('Future Croydon Partnership');
     expect(res.body).toContain('London Borough of Croydon');
     expect(res.body).toContain('govuk-skip-link');
+    expect(res.body).toMatch(/<main[^>]+id="main-content"/);
     expect(res.body).toContain('govuk-phase-banner');
     expect(res.body).not.toContain('Crown copyright');
     expect(res.body).not.toContain('govuk-logo');
@@ -76,6 +77,10 @@ describe('the pages every service has', () => {
       active: 'yes',
     });
     expect(good.statusCode).toBe(303);
+    expect(good.headers.location).toBe('/admin/priorities');
+    const list = await admin.get('/admin/priorities');
+    expect(list.body).toContain('Priority saved');
+    expect((await admin.get('/admin/priorities')).body).not.toContain('Priority saved');
     expect((await admin.get('/priorities')).body).toContain('Clean air');
     const audit = await t.handle.db
       .selectFrom('audit_log')
