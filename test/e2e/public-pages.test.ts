@@ -22,7 +22,7 @@ describe.skipIf(!hasChromium)('a visitor reads the pages every service has', () 
       expect(await s.heading()).toBe('Future Croydon Partnership');
       // Keyboard first: the skip link is the first thing a Tab reaches.
       await s.page.keyboard.press('Tab');
-      expect((await s.page.locator(':focus').innerText()).trim()).toBe('Skip to main content');
+      expect((await s.page.locator(':focus').textContent())?.trim()).toBe('Skip to main content');
       for (const [link, heading] of [
         ['Cookies', 'Cookies'],
         ['Accessibility statement', 'Accessibility statement for Future Croydon Partnership'],

@@ -1,4 +1,4 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { ClassificationList, DB, SizeBand } from '../../db/schema.ts';
 import { identifierCandidates } from './identifiers.ts';

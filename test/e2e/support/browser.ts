@@ -114,8 +114,8 @@ export class Site {
     await expectAccessible(this.page);
   }
 
-  heading() {
-    return this.page.locator('h1').first().innerText();
+  async heading() {
+    return (await this.page.locator('h1').first().textContent())?.trim() ?? '';
   }
 
   async fill(label: string, value: string) {
