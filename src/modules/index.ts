@@ -6,8 +6,9 @@ import organisations from './organisations/routes.ts';
 import pages from './pages/routes.ts';
 import place from './place/routes.ts';
 import registers from './registers/routes.ts';
+import spendMeasure from './spend/measure/routes.ts';
 
 export type ModuleRoutes = (app: FastifyInstance, options: { services: Services }) => Promise<void>;
 
 // Each capability registers its routes here, in one place.
-export const modules: ModuleRoutes[] = [pages, place, accounts, admin, registers, organisations];
+export const modules: ModuleRoutes[] = [pages, place, accounts, admin, registers, organisations, spendMeasure];

@@ -39,6 +39,7 @@ export type RouteEntry = { method: string; url: string; access: Access };
 function navigationFor(user: CurrentUser | null, path: string) {
   const items = [
     { href: '/organisations', text: 'Organisations' },
+    { href: '/spend', text: 'Spend' },
     ...(user && ['officer', 'commissioner', 'admin'].includes(user.role) ? [{ href: '/staff', text: 'Staff' }] : []),
     ...(user?.role === 'admin' ? [{ href: '/admin', text: 'Admin' }] : []),
   ];

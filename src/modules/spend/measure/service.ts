@@ -476,13 +476,14 @@ export function createSpendMeasureService({
         : [[], [], [], []];
 
       const population = c.population;
-      let perResident: { population: number; vcsPence: string; denominatorPence: string } | null = null;
+      // Pounds per resident to the penny, as numeric text.
+      let perResident: { population: number; vcsPounds: string; denominatorPounds: string } | null = null;
       if (current && population) {
         const { rows } = await sql<{ vcs: string; den: string }>`
-          select round(${current.vcsPence}::numeric / ${population}, 2)::text as vcs,
-            round(${current.denominatorPence}::numeric / ${population}, 2)::text as den
+          select round(${current.vcsPence}::numeric / ${population} / 100, 2)::text as vcs,
+            round(${current.denominatorPence}::numeric / ${population} / 100, 2)::text as den
         `.execute(db);
-        perResident = { population, vcsPence: rows[0]!.vcs, denominatorPence: rows[0]!.den };
+        perResident = { population, vcsPounds: rows[0]!.vcs, denominatorPounds: rows[0]!.den };
       }
 
       // Neighbours and the benchmark belong to the place: other councils are shown on their own.
