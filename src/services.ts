@@ -8,6 +8,7 @@ import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules
 import type { PlaceConfig } from './modules/place/config.ts';
 import { createPlaceService } from './modules/place/service.ts';
 import { createRegisterImportService } from './modules/registers/service.ts';
+import { createSpendImportService } from './modules/spend/import/service.ts';
 import { createSpendMeasureService } from './modules/spend/measure/service.ts';
 import { createSpendResolutionService } from './modules/spend/resolution/service.ts';
 
@@ -23,6 +24,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const organisations = createOrganisationService({ db, audit, outbox, place, config });
   const registers = createRegisterImportService({ db, config, audit });
   const spendResolution = createSpendResolutionService({ db, audit });
+  const spendImport = createSpendImportService({ db, config, audit, resolveCouncil: spendResolution.resolveCouncil });
   const spendMeasure = createSpendMeasureService({ db, place, audit });
   return {
     db,
@@ -35,6 +37,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     organisations,
     registers,
     spendResolution,
+    spendImport,
     spendMeasure,
   };
 }

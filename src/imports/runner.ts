@@ -11,6 +11,8 @@ export type ImportSummary = {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** Rows deliberately not imported (also counted in `unchanged`), e.g. a spend file's "Grand Total". */
+  skipped: number;
   /** The first rejected rows (at most `MAX_REJECTED_LISTED`); `rejected` counts them all. */
   rejectedRows: RejectedRow[];
   /** Short remarks for people, e.g. how many duplicate rows were merged. */
@@ -62,6 +64,7 @@ export async function runImport<T>(
     updated: 0,
     unchanged: 0,
     rejected: 0,
+    skipped: 0,
     rejectedRows: [],
     notes: [],
   };
@@ -94,6 +97,7 @@ export async function runImport<T>(
         reject(first.line, (value as Rejection).reject);
       } else if (value && typeof value === 'object' && 'skip' in value) {
         summary.unchanged++;
+        summary.skipped++;
         const reason = (value as Skip).skip;
         skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
       } else {

@@ -10,8 +10,12 @@ export type SourceInput = { path: string; name?: string } | { stream: Readable; 
 export type OpenedSource = {
   name: string;
   compressed: boolean;
-  /** JSON (an array of objects, or one object a line) or delimited text. */
-  shape: 'json' | 'delimited';
+  /** JSON (an array of objects, or one object a line), delimited text, or rows of cells (a spreadsheet). */
+  shape: 'json' | 'delimited' | 'rows';
+  /** For 'rows': the cells of each row, with its row number. */
+  rows?: AsyncIterable<{ line: number; cells: string[] }>;
+  /** For a workbook: the sheet that was read. */
+  sheet?: string;
   delimiter: ',' | '\t' | ';';
   /** Decoded text, read once. */
   text: Readable;
@@ -90,7 +94,7 @@ function refuseBinary(head: Buffer, name: string): void {
   }
   if (startsWith(head, [0x25, 0x50, 0x44, 0x46])) {
     throw new ImportError(
-      `${name} is a PDF document, not a CSV file, even if its name ends in .csv. Download the register as CSV or text and try again.`,
+      `${name} is a PDF document, not a CSV file, even if its name ends in .csv. Download the data as CSV (or, for spend, as an Excel workbook) and try again.`,
     );
   }
   if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0])) {

@@ -10,6 +10,10 @@ export type FormatSpec = {
   label: string;
   /** Column headings that must all be present, normalised (see `normaliseHeading`). */
   required: string[];
+  /** Recognition by meaning rather than exact headings (e.g. spend files, named differently by every council). */
+  recognise?(headings: string[]): { score: number; complete: boolean; missing: string[] };
+  /** The message when no row among the first ones is recognised, given the closest row's own headings. */
+  unrecognised?(closest: { labels: string[]; missing: string[] } | undefined, rowsSearched: number): Error;
 };
 
 export type TableRow = {
@@ -23,6 +27,8 @@ export type Table = {
   format: FormatSpec;
   headerLine: number;
   headings: string[];
+  /** The headings as the file writes them, in the same order as `headings`. */
+  labels: string[];
   rows: AsyncIterable<TableRow>;
 };
 
@@ -78,9 +84,11 @@ async function* objectRecords(source: OpenedSource): AsyncGenerator<RawRecord> {
 const cellText = (value: unknown): string =>
   value === null || value === undefined ? '' : typeof value === 'string' ? value.trim() : String(value);
 
-function score(cells: string[], format: FormatSpec): number {
-  const present = new Set(cells);
-  return format.required.filter((h) => present.has(h)).length;
+function recognise(headings: string[], format: FormatSpec): { score: number; complete: boolean; missing: string[] } {
+  if (format.recognise) return format.recognise(headings);
+  const present = new Set(headings);
+  const missing = format.required.filter((h) => !present.has(h));
+  return { score: format.required.length - missing.length, complete: missing.length === 0, missing };
 }
 
 /**
@@ -98,37 +106,45 @@ export async function openTable(
       `There is no format called "${options.format}". Use one of: ${formats.map((f) => f.name).join(', ')}.`,
     );
   }
-  const records = source.shape === 'json' ? objectRecords(source) : delimitedRecords(source);
+  const records =
+    source.shape === 'rows' && source.rows
+      ? source.rows
+      : source.shape === 'json'
+        ? objectRecords(source)
+        : delimitedRecords(source);
   const iterator = records[Symbol.asyncIterator]();
   const searched: RawRecord[] = [];
   const limit = options.searchRows ?? 30;
-  let best: { format: FormatSpec; score: number; missing: string[] } | undefined;
-  let found: { index: number; format: FormatSpec; headings: string[] } | undefined;
+  let best: { format: FormatSpec; score: number; missing: string[]; labels: string[] } | undefined;
+  let found: { index: number; format: FormatSpec; headings: string[]; labels: string[] } | undefined;
   while (searched.length < limit) {
     const next = await iterator.next();
     if (next.done) break;
     const record = next.value;
     searched.push(record);
-    const headings = ('cells' in record ? record.cells : Object.keys(record.object)).map(normaliseHeading);
+    const labels = ('cells' in record ? record.cells : Object.keys(record.object)).map((c) => c.trim());
+    const headings = labels.map(normaliseHeading);
     if (headings.every((h) => h === '')) continue;
     const complete = candidates
-      .map((format) => ({ format, score: score(headings, format) }))
+      .map((format) => ({ format, ...recognise(headings, format) }))
       .sort((a, b) => b.score - a.score);
-    const top = complete.find((c) => c.score === c.format.required.length);
+    const top = complete.find((c) => c.complete);
     if (top) {
-      found = { index: searched.length - 1, format: top.format, headings };
+      found = { index: searched.length - 1, format: top.format, headings, labels };
       break;
     }
     for (const c of complete) {
-      if (!best || c.score > best.score) {
-        best = { ...c, missing: c.format.required.filter((h) => !headings.includes(h)) };
-      }
+      if (!best || c.score > best.score) best = { format: c.format, score: c.score, missing: c.missing, labels };
     }
     // JSON objects all have the same keys: the first one decides.
     if (source.shape === 'json') break;
   }
   if (!found) {
     if (searched.length === 0) throw new ImportError(`${source.name} has no rows. Check you chose the right file.`);
+    const custom = candidates.length === 1 ? candidates[0]!.unrecognised : undefined;
+    if (custom) {
+      throw custom(best && { labels: best.labels.filter(Boolean), missing: best.missing }, searched.length);
+    }
     if (options.format && best) {
       throw new ImportError(
         `${source.name} does not have the columns of the ${best.format.label}: ${best.missing.join(', ')} ${best.missing.length === 1 ? 'is' : 'are'} missing. Check the file, or choose another format.`,
@@ -142,7 +158,7 @@ export async function openTable(
       `We could not recognise ${source.name}: none of its first ${searched.length} rows has the column headings of a file we know.${hint} Check it is a register download with its heading row, or choose the format.`,
     );
   }
-  const { format, headings, index } = found;
+  const { format, headings, labels, index } = found;
   const headerLine = searched[index]!.line;
   const position = new Map<string, number>();
   headings.forEach((h, i) => {
@@ -178,5 +194,11 @@ export async function openTable(
       if (row) yield row;
     }
   }
-  return { format, headerLine, headings: headings.filter(Boolean), rows: rows() };
+  return {
+    format,
+    headerLine,
+    headings: headings.filter(Boolean),
+    labels: labels.filter((_, i) => headings[i] !== ''),
+    rows: rows(),
+  };
 }

@@ -3,11 +3,16 @@
 
 export type Parsed<T> = { ok: true; value: T | null } | { ok: false };
 
-/** "£1,234.56", "1234", "(470.60)", "-280" → integer pence; '' → null. */
+/** "£1,234.56", "1234", "(470.60)", "-280", "12.50-" → integer pence; '' → null. */
 export function parsePence(text: string): Parsed<number> {
   let t = text.trim().replace(/[£,\s]/g, '');
   if (t === '') return { ok: true, value: null };
   let negative = false;
+  // Accounting systems print credits with the sign after the figure.
+  if (/^[^-].*\d-$/.test(t)) {
+    negative = true;
+    t = t.slice(0, -1);
+  }
   if (/^\(.*\)$/.test(t)) {
     negative = true;
     t = t.slice(1, -1);
