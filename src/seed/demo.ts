@@ -7,6 +7,7 @@ import { hashPassword } from '../modules/accounts/passwords.ts';
 import { placesDir } from '../modules/place/config.ts';
 import type { Services } from '../services.ts';
 import { DEMO_PASSWORD, type DemoData, generateDemoData, type PlaceHints, type SeedScale } from './generate.ts';
+import { removeDemoSpend, seedDemoSpend } from './spend.ts';
 
 export { DEMO_PASSWORD, demoSignIns, type SeedScale, seedScales } from './generate.ts';
 
@@ -90,6 +91,7 @@ export async function seedDemo(
       trx,
     );
   });
+  await seedDemoSpend(services);
   return {
     scale: options.scale,
     organisations: data.organisations.length,
@@ -147,6 +149,7 @@ export async function hasDemoData(db: Database): Promise<boolean> {
  */
 export async function removeDemoData(services: Services): Promise<{ organisations: number; users: number }> {
   return services.db.transaction().execute(async (trx) => {
+    await removeDemoSpend(trx);
     const { rows: refs } = await sql<{ source: string; column: string; nullable: boolean; target: string }>`
       select c.conrelid::regclass::text as source, a.attname as column, not a.attnotnull as nullable,
              c.confrelid::regclass::text as target
