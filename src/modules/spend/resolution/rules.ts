@@ -209,7 +209,10 @@ const VCS_SIGNALS: Rule[] = [
   },
   {
     rule: 'association',
-    pattern: w('association|associations|society|societies|club|guild|fellowship|federation|union'),
+    // Councils' systems abbreviate or cut long names: "Assoc", "Associ".
+    pattern: w(
+      'association|associations|assoc|associ|associa|associat|associati|associatio|society|societies|soc|club|guild|fellowship|federation|union',
+    ),
     weight: 2,
     reason: 'It is an association, society or club: usually a membership body run for its members, not for profit.',
   },
@@ -304,7 +307,7 @@ const CATEGORY_SIGNALS: Rule[] = [
   {
     rule: 'category_grant',
     pattern: / (?:grants?|donations?|grant aid|contributions to other bodies|grants contribs to other bodies) /,
-    weight: 1,
+    weight: 2,
     reason: 'The council files its payments as grants or donations.',
   },
 ];

@@ -351,14 +351,16 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
     }
 
     // Step 3: exact names.
-    const variants = new Map(open().map((s) => [s.id, supplierNameVariants(s.name)]));
+    const variants = new Map(open().map((s) => [s.id, nameVariants(s.name)]));
     const allVariants = [...new Set([...variants.values()].flat())];
     const exact = await exactMatches(allVariants);
     const exactFacts = await orgFacts([...exact.values()].flat().map((m) => m.organisationId));
     for (const s of open()) {
       const matches = (variants.get(s.id) ?? []).flatMap((v) => exact.get(v) ?? []);
       const unique = [...new Map(matches.map((m) => [m.organisationId, m])).values()];
-      if (!unique.length) continue;
+      // Initials ("BOC") match too many bodies' short names to settle anything alone.
+      if (!unique.length || !matches.some((m) => normaliseSupplierName(m.matchedName).replace(/ /g, '').length >= 5))
+        continue;
       const one = unique.length === 1 ? unique[0]! : null;
       const said = one
         ? `The name matches ${exactFacts.get(one.organisationId)?.name ?? one.matchedName} in the registers exactly`
@@ -773,6 +775,18 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
       };
     },
   };
+}
+
+/** The name's variants, plus what a bracket holds: "GLL (Greenwich Leisure Ltd)" is also "Greenwich Leisure". */
+function nameVariants(name: string): string[] {
+  const found = supplierNameVariants(name);
+  for (const m of name.matchAll(/\(([^()]{4,})\)/g)) {
+    const inner = normaliseSupplierName(m[1]!);
+    const outer = normaliseSupplierName(name.replace(m[0], ' '));
+    if (inner.split(' ').length >= 2) found.push(inner);
+    if (outer.split(' ').length >= 2) found.push(outer);
+  }
+  return [...new Set(found)];
 }
 
 function summariseRules(rules: ReturnType<typeof classifyByRules>) {
