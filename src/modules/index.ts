@@ -7,8 +7,18 @@ import pages from './pages/routes.ts';
 import place from './place/routes.ts';
 import registers from './registers/routes.ts';
 import spendMeasure from './spend/measure/routes.ts';
+import spendResolution from './spend/resolution/routes.ts';
 
 export type ModuleRoutes = (app: FastifyInstance, options: { services: Services }) => Promise<void>;
 
 // Each capability registers its routes here, in one place.
-export const modules: ModuleRoutes[] = [pages, place, accounts, admin, registers, organisations, spendMeasure];
+export const modules: ModuleRoutes[] = [
+  pages,
+  place,
+  accounts,
+  admin,
+  registers,
+  organisations,
+  spendMeasure,
+  spendResolution,
+];

@@ -1,0 +1,122 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Role } from '../../../db/schema.ts';
+import { asArray } from '../../../web/forms.ts';
+import type { ModuleRoutes } from '../../index.ts';
+
+// Who reviews suppliers: infrastructure officers and commissioners (admins always may).
+const REVIEWERS: readonly Role[] = ['officer', 'commissioner', 'admin'];
+const SHOWN = ['uncertain', 'unresolved', 'vcs', 'not_vcs', 'public_body', 'redacted', 'any'] as const;
+
+const queueQuery = z.object({
+  council: z.string().optional(),
+  show: z.enum(SHOWN).optional(),
+  page: z.coerce.number().int().min(1).max(10000).optional(),
+  q: z.string().max(200).optional(),
+});
+
+const routes: ModuleRoutes = async (app, { services }) => {
+  const resolution = services.spendResolution;
+
+  async function renderQueue(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
+    const query = queueQuery.safeParse(request.query);
+    const q = query.success ? query.data : {};
+    const councils = await services.db
+      .selectFrom('council')
+      .select(['org_id', 'name'])
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('spend_supplier').select('id').whereRef('spend_supplier.council_org_id', '=', 'council.org_id'),
+        ),
+      )
+      .orderBy('name')
+      .execute();
+    const show = q.show ?? 'uncertain';
+    const queue = await resolution.queue({
+      councilOrgId: q.council || undefined,
+      classification: show,
+      page: q.page ?? 1,
+    });
+    const found = q.q ? await resolution.searchOrganisations(q.q) : [];
+    return reply.status(status).view('spend/resolution/views/queue.njk', {
+      queue,
+      councils,
+      council: q.council ?? '',
+      show,
+      q: q.q ?? '',
+      found,
+      shows: SHOWN.map((s) => ({ value: s, text: labelFor(s), selected: s === show })),
+      ...extra,
+    });
+  }
+
+  app.get('/spend/review', { config: { access: REVIEWERS } }, async (request, reply) => renderQueue(request, reply));
+
+  app.post('/spend/review', { config: { access: REVIEWERS } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const ids = asArray(body.supplier as string | string[] | undefined)
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0);
+    const decision = String(body.decision ?? '');
+    const organisationId = String(body.organisation ?? '').trim();
+    const errors: { text: string; href: string }[] = [];
+    if (!ids.length) errors.push({ text: 'Select at least one supplier', href: '#suppliers' });
+    if (!['vcs', 'not_vcs', 'organisation'].includes(decision))
+      errors.push({ text: 'Select what the suppliers are', href: '#decision' });
+    if (decision === 'organisation' && !/^[0-9a-f-]{36}$/.test(organisationId))
+      errors.push({ text: 'Choose the organisation the suppliers are', href: '#organisation' });
+    if (errors.length) return renderQueue(request, reply, { errorList: errors }, 400);
+    const result = await resolution.decide({
+      supplierIds: ids,
+      decision: decision as 'vcs' | 'not_vcs' | 'organisation',
+      organisationId: decision === 'organisation' ? organisationId : null,
+      note: String(body.note ?? '').slice(0, 500),
+      userId: request.user?.id ?? null,
+    });
+    const back = new URLSearchParams();
+    const query = queueQuery.safeParse(request.query);
+    if (query.success && query.data.council) back.set('council', query.data.council);
+    if (query.success && query.data.show) back.set('show', query.data.show);
+    return reply.seeOther(
+      `/spend/review${back.size ? `?${back}` : ''}`,
+      `Decision saved for ${result.names} ${result.names === 1 ? 'supplier' : 'suppliers'} (${result.rows} ${result.rows === 1 ? 'row' : 'rows'} across councils). Future imports will use it.`,
+    );
+  });
+
+  app.get('/spend/suppliers/:id', { config: { access: REVIEWERS } }, async (request, reply) => {
+    const id = Number((request.params as { id: string }).id);
+    const found = Number.isSafeInteger(id) && id > 0 ? await resolution.supplier(id) : null;
+    if (!found)
+      return reply.errorPage(404, 'Supplier not found', [
+        'There is no supplier with that number. Go back to the review queue.',
+      ]);
+    return reply.view('spend/resolution/views/supplier.njk', {
+      ...found,
+      label: labelFor(found.supplier.classification),
+      evidenceJson: JSON.stringify(found.supplier.evidence, null, 2),
+    });
+  });
+};
+
+function labelFor(value: string): string {
+  return (
+    (
+      {
+        uncertain: 'Uncertain',
+        unresolved: 'Not yet resolved',
+        vcs: 'VCS',
+        not_vcs: 'Not VCS',
+        public_body: 'Public body',
+        redacted: 'Name removed',
+        any: 'All suppliers',
+      } as Record<string, string>
+    )[value] ?? value
+  );
+}
+
+export default routes;
