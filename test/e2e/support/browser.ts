@@ -50,6 +50,29 @@ export async function newContext(browser: Browser, options: { javaScript: boolea
 }
 
 const jsOff = new WeakSet<BrowserContext>();
+const checkers = new WeakMap<Browser, Page>();
+
+/**
+ * A page that can run axe over the HTML of a page whose JavaScript is off: one per browser, kept, on the
+ * same origin as the site so its stylesheet loads (our headers refuse cross-origin use of assets).
+ */
+async function checkerFor(page: Page): Promise<Page> {
+  const browser = page.context().browser()!;
+  let checker = checkers.get(browser);
+  if (!checker) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    checker = await context.newPage();
+    await checker.route('**/*', (route) =>
+      route.request().resourceType() === 'script' ? route.abort() : route.continue(),
+    );
+    checkers.set(browser, checker);
+  }
+  const origin = new URL(page.url()).origin;
+  if (new URL(checker.url() === 'about:blank' ? 'http://x' : checker.url()).origin !== origin) {
+    await checker.goto(`${origin}/health`);
+  }
+  return checker;
+}
 
 type AxeViolation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
 
@@ -60,22 +83,12 @@ type AxeViolation = { id: string; impact: string; help: string; nodes: { target:
 export async function expectAccessible(page: Page): Promise<void> {
   // With JavaScript off, the page cannot run axe: check the same HTML in a sibling page that can.
   let target = page;
-  let sibling: BrowserContext | undefined;
   if (jsOff.has(page.context())) {
-    sibling = await page
-      .context()
-      .browser()!
-      .newContext({ viewport: { width: 1280, height: 900 } });
-    target = await sibling.newPage();
+    target = await checkerFor(page);
     const html = await page.content();
-    // Same origin as the page, so its stylesheet loads (our headers refuse cross-origin use of assets).
-    await target.goto(new URL('/health', page.url()).href);
-    await target.route('**/*', (route) =>
-      route.request().resourceType() === 'script' ? route.abort() : route.continue(),
-    );
     await target.setContent(html, { waitUntil: 'load' });
   }
-  try {
+  {
     const session = await target.context().newCDPSession(target);
     const { result, exceptionDetails } = (await session.send('Runtime.evaluate', {
       expression: `${axeSource};
@@ -91,8 +104,6 @@ export async function expectAccessible(page: Page): Promise<void> {
       (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
     );
     expect(report, `accessibility violations on ${page.url()}`).toEqual([]);
-  } finally {
-    await sibling?.close();
   }
 }
 
