@@ -111,7 +111,7 @@ const EXCLUSIONS: Exclusion[] = [
   {
     rule: 'bank',
     pattern:
-      /(?<!(?:food|baby|clothes|clothing|furniture|toy|hygiene|time|book|uniform|community|kit|school) )(?:^| )(?:bank|banking|barclays|lloyds|hsbc|natwest|santander|building society|insurance|insurers|mortgages?) /,
+      /(?<!(?:food|baby|clothes|clothing|furniture|toy|hygiene|time|book|uniform|community|kit|school))(?:^| )(?:bank|banking|barclays|lloyds|hsbc|natwest|santander|building society|insurance|insurers|mortgages?) /,
     classification: 'not_vcs',
     reason: 'It is a bank, building society or insurer.',
   },
@@ -226,7 +226,7 @@ const VCS_SIGNALS: Rule[] = [
     rule: 'trust_foundation',
     // "Trust" with care: NHS, academy and housing trusts are excluded above; investment and unit trusts here.
     pattern:
-      /(?<!(?:unit|investment|nhs|hospitals?|foundation|academy|learning|housing|schools?) )(?:^| )(?:trust|trusts|foundation|trustees) (?!company|corporation|bank|plc)/,
+      /(?<!(?:unit|investment|nhs|hospitals?|foundation|academy|learning|housing|schools?))(?:^| )(?:trust|trusts|foundation|trustees) (?!company|corporation|bank|plc)/,
     weight: 2,
     reason: 'It is a trust or foundation: usually a charity.',
   },

@@ -1,0 +1,147 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../../../test/support/app.ts';
+import { normaliseSupplierName } from '../names.ts';
+
+let t: TestContext;
+const COUNCIL = 'GB-LAE-TST';
+
+async function supplier(name: string, extra: { charity?: string; pence?: number; council?: string } = {}) {
+  const db = t.handle.db;
+  const council = extra.council ?? COUNCIL;
+  const row = await db
+    .insertInto('spend_supplier')
+    .values({
+      council_org_id: council,
+      name,
+      name_key: normaliseSupplierName(name),
+      charity_number: extra.charity ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const imp = await db
+    .insertInto('spend_import')
+    .values({ council_org_id: council, file_name: 'x.csv', file_sha256: 'x' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('spend_payment')
+    .values({
+      council_org_id: council,
+      import_id: imp.id,
+      supplier_id: row.id,
+      line: 2,
+      payment_date: '2025-05-01',
+      amount_pence: extra.pence ?? 100,
+      supplier_name: name,
+      row_key: `${name}-${Math.random()}`,
+    })
+    .execute();
+  return row.id;
+}
+
+const classOf = async (id: number) =>
+  t.handle.db
+    .selectFrom('spend_supplier')
+    .select(['classification', 'method', 'organisation_id', 'reason'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+
+beforeAll(async () => {
+  t = await createTestContext();
+  const db = t.handle.db;
+  await db
+    .insertInto('council')
+    .values([
+      { org_id: COUNCIL, name: 'Test Council' },
+      { org_id: 'GB-LAE-TWO', name: 'Second Council' },
+    ])
+    .execute();
+  const org = await db
+    .insertInto('organisation')
+    .values({ slug: 'norwood-toy-library', name: 'Norwood Toy Library Limited', legal_form: 'charity' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('organisation_identifier')
+    .values({ identifier: 'GB-CHC-1100001', organisation_id: org.id, scheme: 'GB-CHC' })
+    .execute();
+  await db
+    .insertInto('organisation')
+    .values({ slug: 'thornton-heath-carers-forum', name: 'Thornton Heath Carers Forum', legal_form: 'charity' })
+    .execute();
+}, 120_000);
+afterAll(async () => t?.close());
+
+describe('the resolution cascade', () => {
+  it('resolves by identifier, exact name, trigram and rules, with reasons', async () => {
+    const byId = await supplier('NTL', { charity: '1100001' });
+    const exact = await supplier('NORWOOD TOY LIBRARY LTD');
+    const near = await supplier('Thornton Heath Carers Forun');
+    const rule = await supplier('Selhurst Community Association', { pence: 900 });
+    const council = await supplier('Kent County Council');
+    const redacted = await supplier('Redacted personal data');
+    const summary = await t.services.spendResolution.resolveCouncil(COUNCIL);
+    expect(summary.suppliers).toBe(6);
+    expect(await classOf(byId)).toMatchObject({ classification: 'vcs', method: 'identifier' });
+    expect(await classOf(exact)).toMatchObject({ classification: 'vcs', method: 'exact' });
+    expect(await classOf(near)).toMatchObject({ classification: 'vcs', method: 'trigram' });
+    expect(await classOf(rule)).toMatchObject({ classification: 'vcs', method: 'rule' });
+    expect(await classOf(council)).toMatchObject({ classification: 'public_body' });
+    expect((await classOf(redacted)).classification).toBe('redacted');
+  });
+
+  it('orders the queue by money and applies a bulk decision to past rows, other councils and later imports', async () => {
+    const big = await supplier('Acme Widgets Ltd', { pence: 500_000 });
+    const small = await supplier('Mystery Outfit', { pence: 50 });
+    const elsewhere = await supplier('Acme Widgets Ltd', { council: 'GB-LAE-TWO' });
+    await t.handle.db
+      .updateTable('spend_supplier')
+      .set({ classification: 'uncertain' })
+      .where('id', 'in', [big, small])
+      .execute();
+    const queue = await t.services.spendResolution.queue({ councilOrgId: COUNCIL });
+    expect(queue.rows.map((r) => r.id)).toEqual([big, small]);
+
+    const officer = await t.as('officer');
+    const page = await officer.get(`/spend/review?council=${COUNCIL}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Acme Widgets Ltd');
+    const posted = await officer.post(`/spend/review?council=${COUNCIL}`, {
+      supplier: [String(big), String(small)],
+      decision: 'vcs',
+    });
+    expect(posted.statusCode).toBe(303);
+    for (const id of [big, small, elsewhere])
+      expect(await classOf(id)).toMatchObject({ classification: 'vcs', method: 'decision' });
+    const audits = await t.handle.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'user_id'])
+      .where('action', '=', 'spend.supplier_decided')
+      .execute();
+    expect(audits.map((a) => a.entity_id).sort()).toEqual(['acme widgets', 'mystery outfit']);
+    expect(audits.every((a) => a.user_id === officer.userId)).toBe(true);
+
+    // A later import of the same supplier in a new council takes the decision.
+    await t.handle.db.insertInto('council').values({ org_id: 'GB-LAE-THR', name: 'Third' }).execute();
+    const later = await supplier('ACME WIDGETS LIMITED', { council: 'GB-LAE-THR' });
+    await t.services.spendResolution.resolveCouncil('GB-LAE-THR');
+    expect(await classOf(later)).toMatchObject({ classification: 'vcs', method: 'decision' });
+
+    const detail = await officer.get(`/spend/suppliers/${big}`);
+    expect(detail.statusCode).toBe(200);
+    expect(detail.body).toContain('decided');
+    const resident = await t.as('resident');
+    expect((await resident.get('/spend/review')).statusCode).toBe(403);
+  });
+
+  it('scores labels', async () => {
+    const result = await t.services.spendResolution.evaluate(COUNCIL, [
+      { supplierName: 'Selhurst Community Association', label: 'VCSE' },
+      { supplierName: 'Kent County Council', label: 'NOT' },
+      { supplierName: 'NTL', label: 'UNSURE' },
+    ]);
+    expect(result).toMatchObject({ tp: 1, fp: 0, fn: 0, ignored: 1, precision: 1, recall: 1, f1: 1 });
+    await sql`select 1`.execute(t.handle.db);
+  });
+});
