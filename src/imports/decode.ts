@@ -8,6 +8,17 @@ export type TextEncoding = 'ascii' | 'utf-8' | 'windows-1252' | 'utf-16le';
 // spreadsheets sometimes write; either may appear once or twice at the start.
 const LEADING_MARKS = /^(?:\uFEFF|\u00EF\u00BB\u00BF)+/;
 
+// Windows-1252 puts dashes, quotes and the euro sign at 0x80–0x9F, where Unicode has invisible C1 control
+// characters. Text that passed through a system reading Windows-1252 as Latin-1 carries those controls, even in
+// UTF-8 files ("REDACTED \u0096 PERSONAL DATA"): read them as the characters that were meant. The five bytes
+// Windows-1252 leaves undefined stay as they are.
+const WINDOWS_1252_C1 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+/** C1 control characters (U+0080–U+009F) as the Windows-1252 characters they stood for. */
+export function fromC1Controls(text: string): string {
+  return text.replace(/[\u0080-\u009F]/g, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80]!);
+}
+
 /**
  * Bytes in, text out. Until the first byte above 0x7F the text is plain ASCII, so the choice of encoding can
  * wait until then: if that first non-ASCII sequence is valid UTF-8 the file is read as UTF-8, otherwise as
@@ -36,7 +47,7 @@ export class TextDecoderStream extends Transform {
       if (!text) return;
       this.#started = true;
     }
-    this.push(text);
+    this.push(fromC1Controls(text));
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {

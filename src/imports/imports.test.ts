@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { fromC1Controls } from './decode.ts';
 import { ImportError } from './errors.ts';
 import { openSource } from './source.ts';
 import { openTable } from './table.ts';
@@ -35,6 +36,16 @@ describe('opening a file', () => {
     const { text, source } = await readAll(doubled);
     expect(text).toBe('name,age\nZoë,3\n');
     expect(source.encoding()).toBe('utf-8');
+  });
+
+  it('reads C1 control characters as the Windows-1252 characters they stood for, in UTF-8 files too', async () => {
+    // "REDACTED – PERSONAL DATA" whose dash was once read as Latin-1 and then saved as UTF-8.
+    const { text, source } = await readAll(Buffer.from('name,age\nREDACTED \u0096 PERSONAL DATA,1\n', 'utf8'));
+    expect(source.encoding()).toBe('utf-8');
+    expect(text).toBe('name,age\nREDACTED – PERSONAL DATA,1\n');
+    expect(fromC1Controls('\u0080 \u0091x\u0092 \u0093y\u0094 \u0085')).toBe('€ ‘x’ “y” …');
+    // Undefined in Windows-1252: left alone rather than guessed.
+    expect(fromC1Controls('\u0081\u009d')).toBe('\u0081\u009d');
   });
 
   it('reads UTF-16 text as Excel saves "Unicode text"', async () => {

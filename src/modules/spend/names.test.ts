@@ -63,6 +63,8 @@ describe('isRedactedSupplier', () => {
     'Confidential',
     '*****',
     'XXXX',
+    'REDACTED \u0096 PERSONAL DATA',
+    'Redaction',
   ])('%s is redacted', (name) => {
     expect(isRedactedSupplier(name)).toBe(true);
   });
@@ -74,6 +76,8 @@ describe('isRedactedSupplier', () => {
     'X',
     '',
     'Information Commissioner',
+    'REDACTIVE PUBLISHING LIMITED',
+    'Redactor Editorial Services',
   ])('%s is not redacted', (name) => {
     expect(isRedactedSupplier(name)).toBe(false);
   });

@@ -65,7 +65,8 @@ export function supplierNameVariants(name: string): string[] {
 
 // Councils publish payments to individuals with the name removed, in many wordings.
 const REDACTED = [
-  /\bredact/,
+  // Whole words only: "Redactive Publishing" is a business.
+  /\bredact(?:ed|ion|ions)?\b/,
   /\bwithheld\b/,
   /\bpersonal (?:data|information|info|details)\b/,
   /\b(?:data protection|gdpr)\b/,
