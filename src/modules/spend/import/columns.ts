@@ -128,12 +128,14 @@ const EXACT: Record<SpendField, string[]> = {
     'expensetype',
     'expensestype',
     'expensedescription',
-    'expenditurecategory',
     'expenditurecatergory',
     'expendituretype',
     'subjectivedescription',
     'accountdescription',
+    // Where a file has both, the code names the line ("Grants to Vol Organisations") and the category only its
+    // group ("Supplies and Services"): the code is the expense type, the category goes below as the wider one.
     'expenditurecode',
+    'expenditurecategory',
     'expensecode',
     'typeofexpenditure',
     'servicecategory',
@@ -148,6 +150,7 @@ const EXACT: Record<SpendField, string[]> = {
     'purchasecategory',
     'category',
     'spendcategory',
+    'expenditurecategory',
   ],
   transactionRef: [
     'transactionnumber',
