@@ -267,6 +267,78 @@ export interface PublishedVcsShareTable {
   entered_at: Generated<Date>;
 }
 
+export type NeedsStatus = 'draft' | 'open' | 'closed' | 'published';
+export type CoproductionLevel = 'informing' | 'consultation' | 'engagement' | 'co_design' | 'co_production';
+export type NeedsEvidenceKind = 'text' | 'link' | 'document' | 'table';
+export type NeedsContributionKind = 'lived_experience' | 'idea' | 'comment';
+
+export interface NeedsAssessmentTable {
+  id: Generated<string>;
+  slug: string;
+  title: string;
+  summary: Generated<string>;
+  need: Generated<string>;
+  population_groups: ColumnType<string[], string[] | undefined, string[]>;
+  status: Generated<NeedsStatus>;
+  opens_at: string | null;
+  closes_at: string | null;
+  coproduction_level: Generated<CoproductionLevel>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  is_demo: Generated<boolean>;
+}
+
+export interface NeedsAssessmentWardTable {
+  needs_assessment_id: string;
+  ward_code: string;
+}
+
+export interface NeedsAssessmentPriorityTable {
+  needs_assessment_id: string;
+  priority_id: number;
+}
+
+export interface NeedsEvidenceTable {
+  id: Generated<string>;
+  needs_assessment_id: string;
+  kind: NeedsEvidenceKind;
+  title: string;
+  body: Generated<string>;
+  url: string | null;
+  file_name: string | null;
+  file_size: number | null;
+  file_type: string | null;
+  file_data: Uint8Array | null;
+  table_data: Json | null; // { headers: string[], rows: string[][] }
+  position: Generated<number>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface NeedsContributionTable {
+  id: Generated<string>;
+  needs_assessment_id: string;
+  kind: NeedsContributionKind;
+  body: string;
+  author_id: string | null;
+  created_at: Generated<Date>;
+  hidden_at: NullableTimestamp;
+  hidden_by: string | null;
+  hidden_reason: string | null;
+  response: string | null;
+  responded_by: string | null;
+  responded_at: NullableTimestamp;
+  notified_at: NullableTimestamp;
+  is_demo: Generated<boolean>;
+}
+
+export interface NeedsSupportTable {
+  needs_assessment_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   council: CouncilTable;
   ward: WardTable;
@@ -290,6 +362,12 @@ export interface DB {
   spend_payment: SpendPaymentTable;
   spend_import_profile: SpendImportProfileTable;
   published_vcs_share: PublishedVcsShareTable;
+  needs_assessment: NeedsAssessmentTable;
+  needs_assessment_ward: NeedsAssessmentWardTable;
+  needs_assessment_priority: NeedsAssessmentPriorityTable;
+  needs_evidence: NeedsEvidenceTable;
+  needs_contribution: NeedsContributionTable;
+  needs_support: NeedsSupportTable;
 }
 
 export type User = Selectable<AppUserTable>;
