@@ -276,10 +276,16 @@ export function createOrganisationService({
   // ---- Reading. ----
 
   async function search(criteria: q.SearchCriteria, { page, pageSize = 20 }: { page: number; pageSize?: number }) {
-    const total = await q.countMatching(db, criteria);
+    // One query gives the page and the total; only a page past the end needs the count on its own.
+    let current = Math.max(1, page);
+    let rows = await q.searchPage(db, criteria, { limit: pageSize, offset: (current - 1) * pageSize });
+    let total = rows[0]?.total ?? 0;
+    if (rows.length === 0 && current > 1) {
+      total = await q.countMatching(db, criteria);
+      current = Math.max(1, Math.ceil(total / pageSize));
+      rows = total ? await q.searchPage(db, criteria, { limit: pageSize, offset: (current - 1) * pageSize }) : [];
+    }
     const pageCount = Math.max(1, Math.ceil(total / pageSize));
-    const current = Math.min(Math.max(1, page), pageCount);
-    const rows = await q.searchPage(db, criteria, { limit: pageSize, offset: (current - 1) * pageSize });
     const details = await q.detailsFor(
       db,
       rows.map((r) => r.id),
