@@ -3,6 +3,7 @@ import type { Database } from './db/index.ts';
 import { createAccountService } from './modules/accounts/service.ts';
 import { createSessionService } from './modules/accounts/sessions.ts';
 import { createAuditService } from './modules/audit/service.ts';
+import { createSpecificationService } from './modules/commissioning/specifications/service.ts';
 import { createOrganisationService } from './modules/organisations/service.ts';
 import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules/outbox/service.ts';
 import type { PlaceConfig } from './modules/place/config.ts';
@@ -26,6 +27,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const spendResolution = createSpendResolutionService({ db, audit });
   const spendImport = createSpendImportService({ db, config, audit, resolveCouncil: spendResolution.resolveCouncil });
   const spendMeasure = createSpendMeasureService({ db, place, audit });
+  const specifications = createSpecificationService({ db, config, audit, outbox });
   return {
     db,
     config,
@@ -39,6 +41,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     spendResolution,
     spendImport,
     spendMeasure,
+    specifications,
   };
 }
 

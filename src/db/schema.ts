@@ -267,6 +267,91 @@ export interface PublishedVcsShareTable {
   entered_at: Generated<Date>;
 }
 
+export type SpecificationStatus = 'draft' | 'in_review' | 'signed_off' | 'published';
+
+export interface SpecificationTable {
+  id: Generated<string>;
+  slug: string;
+  needs_assessment_id: string;
+  title: string;
+  status: Generated<SpecificationStatus>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  signed_off_at: NullableTimestamp;
+  published_at: NullableTimestamp;
+  published_by: string | null;
+  is_demo: Generated<boolean>;
+}
+
+export interface SpecificationVersionTable {
+  id: Generated<string>;
+  specification_id: string;
+  number: number;
+  sections: Json;
+  note: Generated<string>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface SpecificationCommentTable {
+  id: Generated<string>;
+  specification_id: string;
+  version_id: string;
+  section: string;
+  author_id: string | null;
+  body: string;
+  created_at: Generated<Date>;
+  hidden_at: NullableTimestamp;
+  hidden_reason: string | null;
+  hidden_by: string | null;
+}
+
+export interface SpecificationCoproducerTable {
+  specification_id: string;
+  user_id: string;
+  role_label: string;
+  invited_by: string | null;
+  invited_at: Generated<Date>;
+  signed_off_version_id: string | null;
+  signed_off_at: NullableTimestamp;
+}
+
+export interface CoproductionWorkshopTable {
+  id: Generated<string>;
+  specification_id: string;
+  held_on: string;
+  participants: Json;
+  what_changed: string;
+  recorded_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface OutcomeTable {
+  id: Generated<string>;
+  specification_id: string;
+  title: string;
+  description: Generated<string>;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface OutcomeIndicatorTable {
+  id: Generated<string>;
+  outcome_id: string;
+  name: string;
+  unit: string;
+  baseline: string | null; // numeric, as a decimal string
+  target: string | null;
+  direction: 'increase' | 'decrease' | 'maintain' | null;
+  frequency: 'monthly' | 'quarterly' | 'annually' | null;
+  data_source: string | null;
+  disaggregated_by_ward: Generated<boolean>;
+  disaggregated_by_group: Generated<boolean>;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+}
+
 export type NeedsStatus = 'draft' | 'open' | 'closed' | 'published';
 export type CoproductionLevel = 'informing' | 'consultation' | 'engagement' | 'co_design' | 'co_production';
 export type NeedsEvidenceKind = 'text' | 'link' | 'document' | 'table';
@@ -368,6 +453,13 @@ export interface DB {
   needs_evidence: NeedsEvidenceTable;
   needs_contribution: NeedsContributionTable;
   needs_support: NeedsSupportTable;
+  specification: SpecificationTable;
+  specification_version: SpecificationVersionTable;
+  specification_comment: SpecificationCommentTable;
+  specification_coproducer: SpecificationCoproducerTable;
+  coproduction_workshop: CoproductionWorkshopTable;
+  outcome: OutcomeTable;
+  outcome_indicator: OutcomeIndicatorTable;
 }
 
 export type User = Selectable<AppUserTable>;

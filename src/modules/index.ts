@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.ts';
 import accounts from './accounts/routes.ts';
 import admin from './admin/routes.ts';
+import specifications from './commissioning/specifications/routes.ts';
 import organisations from './organisations/routes.ts';
 import pages from './pages/routes.ts';
 import place from './place/routes.ts';
@@ -21,4 +22,5 @@ export const modules: ModuleRoutes[] = [
   organisations,
   spendMeasure,
   spendResolution,
+  specifications,
 ];

@@ -1,0 +1,792 @@
+import type { Config } from '../../../config.ts';
+import type { Database } from '../../../db/index.ts';
+import type { Role, SpecificationStatus } from '../../../db/schema.ts';
+import type { AuditService } from '../../audit/service.ts';
+import type { OutboxService } from '../../outbox/service.ts';
+import { countWords, diffToHtml, diffWords } from './diff.ts';
+import { type IndicatorInput, isCompleteIndicator, type Missing, missingForPublication } from './framework.ts';
+import { changedSections, normaliseSections, type SectionKey, type Sections, sectionKeys } from './sections.ts';
+
+export type Actor = { id: string; role: Role };
+export type Issue = { field: string; message: string };
+/** A refusal the web layer turns into a page: 400 bad input, 403 not allowed, 404 not found, 409 not in this state. */
+export type Refusal = { ok: false; status: 400 | 403 | 404 | 409; message: string; issues?: Issue[] };
+export type Done<T = object> = { ok: true } & T;
+
+const STAFF: readonly Role[] = ['officer', 'commissioner', 'admin'];
+const COPRODUCER_ROLES: readonly Role[] = ['resident', 'vcs_member'];
+export const isStaff = (actor: Actor | null) => !!actor && STAFF.includes(actor.role);
+
+export const statusLabels: Record<SpecificationStatus, string> = {
+  draft: 'Draft',
+  in_review: 'With co-producers',
+  signed_off: 'Signed off',
+  published: 'Published',
+};
+
+export type WorkshopInput = { held_on: string; participants: Record<string, number>; what_changed: string };
+
+const notFound = { ok: false, status: 404, message: 'There is no such specification.' } as const;
+const published = {
+  ok: false,
+  status: 409,
+  message: 'This specification has been published, so it can no longer be changed.',
+} as const;
+
+function slugify(text: string): string {
+  const slug = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/['’`]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 70)
+    .replace(/-+$/g, '');
+  return slug || 'specification';
+}
+
+// Words that are pages under /specifications, never a specification.
+const RESERVED = new Set(['new']);
+
+export function createSpecificationService({
+  db,
+  config,
+  audit,
+  outbox,
+}: {
+  db: Database;
+  config: Config;
+  audit: AuditService;
+  outbox: OutboxService;
+}) {
+  async function freeSlug(title: string, trx: Database): Promise<string> {
+    const base = slugify(title);
+    for (let n = 1; n < 10_000; n++) {
+      const candidate = n === 1 ? base : `${base}-${n}`;
+      if (RESERVED.has(candidate)) continue;
+      const taken = await trx.selectFrom('specification').select('id').where('slug', '=', candidate).executeTakeFirst();
+      if (!taken) return candidate;
+    }
+    throw new Error(`No free web address for "${title}"`);
+  }
+
+  // Needs assessments belong to the needs module; a specification only needs to know which one it answers.
+  async function needBySlug(slug: string, trx: Database = db) {
+    return trx
+      .selectFrom('needs_assessment')
+      .select(['id', 'slug', 'title'])
+      .where('slug', '=', slug)
+      .executeTakeFirst();
+  }
+
+  async function bySlug(slug: string, trx: Database = db) {
+    return trx.selectFrom('specification').selectAll().where('slug', '=', slug).executeTakeFirst();
+  }
+
+  async function currentVersion(specificationId: string, trx: Database = db) {
+    const row = await trx
+      .selectFrom('specification_version as v')
+      .leftJoin('app_user as u', 'u.id', 'v.created_by')
+      .select(['v.id', 'v.number', 'v.sections', 'v.note', 'v.created_at', 'u.name as author_name'])
+      .where('v.specification_id', '=', specificationId)
+      .orderBy('v.number', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    return { ...row, sections: normaliseSections(row.sections) };
+  }
+
+  async function coproducerOf(specificationId: string, userId: string, trx: Database = db) {
+    return trx
+      .selectFrom('specification_coproducer')
+      .selectAll()
+      .where('specification_id', '=', specificationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+  }
+
+  /** Staff see every specification; a co-producer sees the ones they were invited to. */
+  async function viewable(actor: Actor, slug: string, trx: Database = db) {
+    const spec = await bySlug(slug, trx);
+    if (!spec) return { refusal: notFound };
+    if (isStaff(actor)) return { spec, coproducer: await coproducerOf(spec.id, actor.id, trx) };
+    const coproducer = await coproducerOf(spec.id, actor.id, trx);
+    if (!coproducer) {
+      return {
+        refusal: {
+          ok: false,
+          status: 403,
+          message: 'Only staff and the co-producers invited to this specification can see it.',
+        } as const,
+      };
+    }
+    return { spec, coproducer };
+  }
+
+  async function framework(specificationId: string, trx: Database = db) {
+    const outcomes = await trx
+      .selectFrom('outcome')
+      .selectAll()
+      .where('specification_id', '=', specificationId)
+      .orderBy('position')
+      .orderBy('created_at')
+      .execute();
+    const indicators = outcomes.length
+      ? await trx
+          .selectFrom('outcome_indicator')
+          .selectAll()
+          .where(
+            'outcome_id',
+            'in',
+            outcomes.map((o) => o.id),
+          )
+          .orderBy('position')
+          .orderBy('created_at')
+          .execute()
+      : [];
+    return outcomes.map((o) => ({
+      ...o,
+      indicators: indicators
+        .filter((i) => i.outcome_id === o.id)
+        .map((i) => ({ ...i, complete: isCompleteIndicator(i) })),
+    }));
+  }
+
+  async function coproducers(specificationId: string, currentVersionId: string, trx: Database = db) {
+    const rows = await trx
+      .selectFrom('specification_coproducer as c')
+      .innerJoin('app_user as u', 'u.id', 'c.user_id')
+      .select([
+        'c.user_id',
+        'c.role_label',
+        'c.invited_at',
+        'c.signed_off_version_id',
+        'c.signed_off_at',
+        'u.name',
+        'u.email',
+      ])
+      .where('c.specification_id', '=', specificationId)
+      .orderBy('c.invited_at')
+      .execute();
+    return rows.map((r) => ({ ...r, signedOffCurrent: r.signed_off_version_id === currentVersionId }));
+  }
+
+  async function readiness(specificationId: string, trx: Database = db): Promise<Missing[]> {
+    const current = await currentVersion(specificationId, trx);
+    const people = await coproducers(specificationId, current.id, trx);
+    return missingForPublication({
+      coproducers: people.length,
+      currentVersionSignedOff: people.length > 0 && people.every((p) => p.signedOffCurrent),
+      outcomes: await framework(specificationId, trx),
+    });
+  }
+
+  async function touch(specificationId: string, trx: Database, status?: SpecificationStatus) {
+    await trx
+      .updateTable('specification')
+      .set({ updated_at: new Date(), ...(status ? { status } : {}) })
+      .where('id', '=', specificationId)
+      .execute();
+  }
+
+  async function editable(actor: Actor, slug: string, trx: Database) {
+    const spec = await bySlug(slug, trx);
+    if (!spec) return { refusal: notFound as Refusal };
+    if (!isStaff(actor)) {
+      return {
+        refusal: {
+          ok: false,
+          status: 403,
+          message: 'Only commissioners and officers can change a specification.',
+        } as Refusal,
+      };
+    }
+    if (spec.status === 'published') return { refusal: published as Refusal };
+    return { spec };
+  }
+
+  return {
+    needBySlug,
+
+    /** The specifications that answer a need, for the need's own page. */
+    async forNeed(needId: string) {
+      return db
+        .selectFrom('specification')
+        .select(['id', 'slug', 'title', 'status', 'updated_at', 'published_at'])
+        .where('needs_assessment_id', '=', needId)
+        .orderBy('created_at')
+        .execute();
+    },
+
+    /** Staff see every specification; residents and VCS members the ones they co-produce. */
+    async list(actor: Actor) {
+      let query = db
+        .selectFrom('specification as s')
+        .innerJoin('needs_assessment as n', 'n.id', 's.needs_assessment_id')
+        .select([
+          's.id',
+          's.slug',
+          's.title',
+          's.status',
+          's.updated_at',
+          'n.slug as need_slug',
+          'n.title as need_title',
+        ]);
+      if (!isStaff(actor)) {
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('specification_coproducer as c')
+              .select('c.user_id')
+              .whereRef('c.specification_id', '=', 's.id')
+              .where('c.user_id', '=', actor.id),
+          ),
+        );
+      }
+      return query.orderBy('s.updated_at', 'desc').execute();
+    },
+
+    async create(
+      actor: Actor,
+      input: { needSlug: string; title: string; sections: Sections; note: string },
+    ): Promise<Done<{ slug: string }> | Refusal> {
+      if (!isStaff(actor)) {
+        return { ok: false, status: 403, message: 'Only commissioners and officers can draft a specification.' };
+      }
+      return db.transaction().execute(async (trx) => {
+        const need = await needBySlug(input.needSlug, trx);
+        if (!need) return { ok: false, status: 404, message: 'There is no such needs assessment.' } as const;
+        const slug = await freeSlug(input.title, trx);
+        const spec = await trx
+          .insertInto('specification')
+          .values({ slug, needs_assessment_id: need.id, title: input.title, created_by: actor.id })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('specification_version')
+          .values({
+            specification_id: spec.id,
+            number: 1,
+            sections: JSON.stringify(normaliseSections(input.sections)),
+            note: input.note || 'First draft',
+            created_by: actor.id,
+          })
+          .execute();
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'specification.created',
+            entityType: 'specification',
+            entityId: spec.id,
+            detail: { slug, title: input.title, needsAssessment: need.slug },
+          },
+          trx,
+        );
+        return { ok: true, slug };
+      });
+    },
+
+    /** Everything the specification's page shows, for someone allowed to see it. */
+    async page(actor: Actor, slug: string) {
+      const seen = await viewable(actor, slug);
+      if (seen.refusal) return seen.refusal;
+      const { spec } = seen;
+      const need = await db
+        .selectFrom('needs_assessment')
+        .select(['id', 'slug', 'title'])
+        .where('id', '=', spec.needs_assessment_id)
+        .executeTakeFirstOrThrow();
+      const current = await currentVersion(spec.id);
+      const people = await coproducers(spec.id, current.id);
+      const staff = isStaff(actor);
+      const comments = await db
+        .selectFrom('specification_comment as c')
+        .leftJoin('app_user as u', 'u.id', 'c.author_id')
+        .innerJoin('specification_version as v', 'v.id', 'c.version_id')
+        .select([
+          'c.id',
+          'c.section',
+          'c.body',
+          'c.created_at',
+          'c.hidden_at',
+          'c.hidden_reason',
+          'u.name as author_name',
+          'v.number as version_number',
+        ])
+        .where('c.specification_id', '=', spec.id)
+        .orderBy('c.created_at')
+        .execute();
+      const workshops = await db
+        .selectFrom('coproduction_workshop')
+        .selectAll()
+        .where('specification_id', '=', spec.id)
+        .orderBy('held_on', 'desc')
+        .execute();
+      const me = people.find((p) => p.user_id === actor.id);
+      return {
+        ok: true as const,
+        spec,
+        need,
+        current,
+        coproducers: people,
+        allSignedOff: people.length > 0 && people.every((p) => p.signedOffCurrent),
+        comments: comments.map((c) => ({
+          ...c,
+          // Hidden comments stay in the record; only staff read what they said.
+          body: c.hidden_at && !staff ? null : c.body,
+        })),
+        workshops,
+        outcomes: await framework(spec.id),
+        missing: await readiness(spec.id),
+        canEdit: staff && spec.status !== 'published',
+        canComment: !!me && spec.status !== 'published',
+        canSignOff: !!me && !me.signedOffCurrent && spec.status !== 'published',
+        isStaff: staff,
+      };
+    },
+
+    /** Saving the sections makes a new version; sign-offs of the version before no longer count. */
+    async saveVersion(
+      actor: Actor,
+      slug: string,
+      input: { sections: Sections; note: string },
+    ): Promise<Done<{ number: number; signOffsReset: number }> | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const { spec } = found;
+        const current = await currentVersion(spec.id, trx);
+        const sections = normaliseSections(input.sections);
+        const changed = changedSections(current.sections, sections);
+        if (changed.length === 0) {
+          return {
+            ok: false,
+            status: 400,
+            message: 'Nothing has changed',
+            issues: [{ field: sectionKeys[0], message: 'Change at least one section to save a new version' }],
+          } as const;
+        }
+        const number = current.number + 1;
+        await trx
+          .insertInto('specification_version')
+          .values({
+            specification_id: spec.id,
+            number,
+            sections: JSON.stringify(sections),
+            note: input.note,
+            created_by: actor.id,
+          })
+          .execute();
+        const reset = await trx
+          .updateTable('specification_coproducer')
+          .set({ signed_off_version_id: null, signed_off_at: null })
+          .where('specification_id', '=', spec.id)
+          .where('signed_off_version_id', 'is not', null)
+          .returning('user_id')
+          .execute();
+        const hasCoproducers = await trx
+          .selectFrom('specification_coproducer')
+          .select('user_id')
+          .where('specification_id', '=', spec.id)
+          .executeTakeFirst();
+        await trx
+          .updateTable('specification')
+          .set({ updated_at: new Date(), signed_off_at: null, status: hasCoproducers ? 'in_review' : 'draft' })
+          .where('id', '=', spec.id)
+          .execute();
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'specification.version_saved',
+            entityType: 'specification',
+            entityId: spec.id,
+            detail: {
+              number,
+              note: input.note,
+              changed,
+              signOffsReset: reset.length,
+              wasSignedOff: spec.status === 'signed_off',
+            },
+          },
+          trx,
+        );
+        return { ok: true, number, signOffsReset: reset.length };
+      });
+    },
+
+    async versions(actor: Actor, slug: string) {
+      const seen = await viewable(actor, slug);
+      if (seen.refusal) return seen.refusal;
+      const rows = await db
+        .selectFrom('specification_version as v')
+        .leftJoin('app_user as u', 'u.id', 'v.created_by')
+        .select(['v.number', 'v.note', 'v.created_at', 'u.name as author_name'])
+        .where('v.specification_id', '=', seen.spec.id)
+        .orderBy('v.number', 'desc')
+        .execute();
+      return { ok: true as const, spec: seen.spec, versions: rows };
+    },
+
+    /** The readable difference between two versions, section by section. */
+    async compare(actor: Actor, slug: string, a: number, b: number) {
+      const seen = await viewable(actor, slug);
+      if (seen.refusal) return seen.refusal;
+      const rows = await db
+        .selectFrom('specification_version as v')
+        .leftJoin('app_user as u', 'u.id', 'v.created_by')
+        .select(['v.number', 'v.sections', 'v.note', 'v.created_at', 'u.name as author_name'])
+        .where('v.specification_id', '=', seen.spec.id)
+        .where('v.number', 'in', [a, b])
+        .execute();
+      const from = rows.find((r) => r.number === a);
+      const to = rows.find((r) => r.number === b);
+      if (!from || !to) return { ok: false, status: 404, message: 'There is no such version.' } as const;
+      const before = normaliseSections(from.sections);
+      const after = normaliseSections(to.sections);
+      const sections = sectionKeys.map((key: SectionKey) => {
+        const parts = diffWords(before[key], after[key]);
+        return { key, changed: before[key] !== after[key], html: diffToHtml(parts), ...countWords(parts) };
+      });
+      return { ok: true as const, spec: seen.spec, from, to, sections };
+    },
+
+    async inviteCoproducer(
+      actor: Actor,
+      slug: string,
+      input: { email: string; roleLabel: string },
+    ): Promise<Done<{ name: string }> | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const { spec } = found;
+        const person = await trx
+          .selectFrom('app_user')
+          .select(['id', 'name', 'email', 'role'])
+          .where(({ fn }) => fn('lower', ['email']), '=', input.email.toLowerCase())
+          .where('disabled_at', 'is', null)
+          .executeTakeFirst();
+        const fail = (message: string): Refusal => ({
+          ok: false,
+          status: 400,
+          message,
+          issues: [{ field: 'email', message }],
+        });
+        if (!person) {
+          return fail('There is no account with that email address. Ask them to create an account first');
+        }
+        if (!COPRODUCER_ROLES.includes(person.role)) {
+          return fail('Co-producers are residents and VCS members. That account belongs to a member of staff');
+        }
+        if (await coproducerOf(spec.id, person.id, trx)) return fail(`${person.name} is already a co-producer`);
+        await trx
+          .insertInto('specification_coproducer')
+          .values({ specification_id: spec.id, user_id: person.id, role_label: input.roleLabel, invited_by: actor.id })
+          .execute();
+        // A new co-producer has not signed off, so the specification is with its co-producers again.
+        await trx
+          .updateTable('specification')
+          .set({ status: 'in_review', signed_off_at: null, updated_at: new Date() })
+          .where('id', '=', spec.id)
+          .execute();
+        await outbox.queue(
+          {
+            to: person.email,
+            subject: `You are invited to co-produce "${spec.title}"`,
+            body: [
+              `Hello ${person.name},`,
+              '',
+              `You have been invited to co-produce the specification "${spec.title}" as ${input.roleLabel}.`,
+              'You can read it, comment on each section and sign it off when you are happy with it:',
+              `${config.baseUrl}/specifications/${spec.slug}`,
+            ].join('\n'),
+            kind: 'specification_invitation',
+          },
+          trx,
+        );
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'specification.coproducer_invited',
+            entityType: 'specification',
+            entityId: spec.id,
+            detail: { userId: person.id, roleLabel: input.roleLabel },
+          },
+          trx,
+        );
+        return { ok: true, name: person.name };
+      });
+    },
+
+    /** Only invited co-producers comment, always on the current version. */
+    async comment(actor: Actor, slug: string, input: { section: SectionKey; body: string }): Promise<Done | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const spec = await bySlug(slug, trx);
+        if (!spec) return notFound;
+        if (!(await coproducerOf(spec.id, actor.id, trx))) {
+          return {
+            ok: false,
+            status: 403,
+            message: 'Only the co-producers invited to this specification can comment on it.',
+          } as const;
+        }
+        if (spec.status === 'published') return published;
+        const current = await currentVersion(spec.id, trx);
+        const row = await trx
+          .insertInto('specification_comment')
+          .values({
+            specification_id: spec.id,
+            version_id: current.id,
+            section: input.section,
+            author_id: actor.id,
+            body: input.body,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await touch(spec.id, trx);
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'specification.commented',
+            entityType: 'specification_comment',
+            entityId: row.id,
+            detail: { specification: spec.slug, version: current.number, section: input.section },
+          },
+          trx,
+        );
+        return { ok: true };
+      });
+    },
+
+    /** Comments are hidden with a reason, never deleted. */
+    async hideComment(actor: Actor, slug: string, commentId: string, reason: string): Promise<Done | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        if (!isStaff(actor)) return { ok: false, status: 403, message: 'Only staff can hide comments.' } as const;
+        const spec = await bySlug(slug, trx);
+        if (!spec) return notFound;
+        const hidden = await trx
+          .updateTable('specification_comment')
+          .set({ hidden_at: new Date(), hidden_reason: reason, hidden_by: actor.id })
+          .where('id', '=', commentId)
+          .where('specification_id', '=', spec.id)
+          .where('hidden_at', 'is', null)
+          .returning('id')
+          .executeTakeFirst();
+        if (!hidden)
+          return { ok: false, status: 404, message: 'There is no such comment, or it is already hidden.' } as const;
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'specification.comment_hidden',
+            entityType: 'specification_comment',
+            entityId: commentId,
+            detail: { reason },
+          },
+          trx,
+        );
+        return { ok: true };
+      });
+    },
+
+    /** A co-producer signs off the version they read; once everyone has, the specification is signed off. */
+    async signOff(
+      actor: Actor,
+      slug: string,
+      versionNumber: number,
+    ): Promise<Done<{ allSignedOff: boolean }> | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const spec = await bySlug(slug, trx);
+        if (!spec) return notFound;
+        if (!(await coproducerOf(spec.id, actor.id, trx))) {
+          return {
+            ok: false,
+            status: 403,
+            message: 'Only the co-producers named on this specification can sign it off.',
+          } as const;
+        }
+        if (spec.status === 'published') return published;
+        const current = await currentVersion(spec.id, trx);
+        if (current.number !== versionNumber) {
+          return {
+            ok: false,
+            status: 409,
+            message: `Version ${current.number} has been saved since you opened the page. Read it, then sign off that version.`,
+          } as const;
+        }
+        await trx
+          .updateTable('specification_coproducer')
+          .set({ signed_off_version_id: current.id, signed_off_at: new Date() })
+          .where('specification_id', '=', spec.id)
+          .where('user_id', '=', actor.id)
+          .execute();
+        const people = await coproducers(spec.id, current.id, trx);
+        const allSignedOff = people.every((p) => p.signedOffCurrent);
+        await trx
+          .updateTable('specification')
+          .set({
+            updated_at: new Date(),
+            status: allSignedOff ? 'signed_off' : 'in_review',
+            signed_off_at: allSignedOff ? new Date() : null,
+          })
+          .where('id', '=', spec.id)
+          .execute();
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'specification.signed_off',
+            entityType: 'specification',
+            entityId: spec.id,
+            detail: { version: current.number, allSignedOff },
+          },
+          trx,
+        );
+        return { ok: true, allSignedOff };
+      });
+    },
+
+    async recordWorkshop(actor: Actor, slug: string, input: WorkshopInput): Promise<Done | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const row = await trx
+          .insertInto('coproduction_workshop')
+          .values({
+            specification_id: found.spec.id,
+            held_on: input.held_on,
+            participants: JSON.stringify(input.participants),
+            what_changed: input.what_changed,
+            recorded_by: actor.id,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await touch(found.spec.id, trx);
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'specification.workshop_recorded',
+            entityType: 'coproduction_workshop',
+            entityId: row.id,
+            detail: { specification: slug, heldOn: input.held_on, participants: input.participants },
+          },
+          trx,
+        );
+        return { ok: true };
+      });
+    },
+
+    async outcome(actor: Actor, slug: string, outcomeId: string) {
+      const seen = await viewable(actor, slug);
+      if (seen.refusal) return seen.refusal;
+      const outcome = (await framework(seen.spec.id)).find((o) => o.id === outcomeId);
+      if (!outcome) return { ok: false, status: 404, message: 'There is no such outcome.' } as const;
+      return { ok: true as const, spec: seen.spec, outcome };
+    },
+
+    async addOutcome(
+      actor: Actor,
+      slug: string,
+      input: { title: string; description: string },
+    ): Promise<Done<{ id: string }> | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const count = await trx
+          .selectFrom('outcome')
+          .select(({ fn }) => fn.countAll<number>().as('n'))
+          .where('specification_id', '=', found.spec.id)
+          .executeTakeFirstOrThrow();
+        const row = await trx
+          .insertInto('outcome')
+          .values({
+            specification_id: found.spec.id,
+            title: input.title,
+            description: input.description,
+            position: Number(count.n),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await touch(found.spec.id, trx);
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'outcome.created',
+            entityType: 'outcome',
+            entityId: row.id,
+            detail: { specification: slug, ...input },
+          },
+          trx,
+        );
+        return { ok: true, id: row.id };
+      });
+    },
+
+    async addIndicator(actor: Actor, slug: string, outcomeId: string, input: IndicatorInput): Promise<Done | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const outcome = await trx
+          .selectFrom('outcome')
+          .select('id')
+          .where('id', '=', outcomeId)
+          .where('specification_id', '=', found.spec.id)
+          .executeTakeFirst();
+        if (!outcome) return { ok: false, status: 404, message: 'There is no such outcome.' } as const;
+        const count = await trx
+          .selectFrom('outcome_indicator')
+          .select(({ fn }) => fn.countAll<number>().as('n'))
+          .where('outcome_id', '=', outcomeId)
+          .executeTakeFirstOrThrow();
+        const row = await trx
+          .insertInto('outcome_indicator')
+          .values({ outcome_id: outcomeId, ...input, position: Number(count.n) })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await touch(found.spec.id, trx);
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'outcome_indicator.created',
+            entityType: 'outcome_indicator',
+            entityId: row.id,
+            detail: { specification: slug, outcomeId, ...input },
+          },
+          trx,
+        );
+        return { ok: true };
+      });
+    },
+
+    /**
+     * "Publish as an opportunity". The opportunity itself is a later step of the chain; for now publishing marks the
+     * specification as published, and only when it is signed off and has an outcomes framework.
+     */
+    async publish(actor: Actor, slug: string): Promise<Done | (Refusal & { missing?: Missing[] })> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const missing = await readiness(found.spec.id, trx);
+        if (missing.length) {
+          return { ok: false, status: 400, message: 'The specification cannot be published yet', missing } as const;
+        }
+        await trx
+          .updateTable('specification')
+          .set({ status: 'published', published_at: new Date(), published_by: actor.id, updated_at: new Date() })
+          .where('id', '=', found.spec.id)
+          .execute();
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'specification.published',
+            entityType: 'specification',
+            entityId: found.spec.id,
+            detail: { slug },
+          },
+          trx,
+        );
+        return { ok: true };
+      });
+    },
+  };
+}
+
+export type SpecificationService = ReturnType<typeof createSpecificationService>;
