@@ -138,7 +138,19 @@ function startServer(env: Record<string, string>): Promise<{ ready: Ready; stop(
 }
 
 async function measure(url: string, connections: number, duration: number) {
-  return autocannon({ url, connections, duration, pipelining: 1 });
+  const result = await autocannon({ url, connections, duration, pipelining: 1 });
+  await drained(url);
+  return result;
+}
+
+/** Requests still queued from a saturating run would slow the next one: wait until one answers promptly. */
+async function drained(url: string) {
+  const health = new URL('/health', url).href;
+  for (let i = 0; i < 120; i++) {
+    const started = performance.now();
+    await fetch(health);
+    if (performance.now() - started < 200) return;
+  }
 }
 
 async function benchTarget(database: string, env: Record<string, string>, rows: Row[]) {
