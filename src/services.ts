@@ -9,6 +9,7 @@ import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules
 import type { PlaceConfig } from './modules/place/config.ts';
 import { createPlaceService } from './modules/place/service.ts';
 import { createRegisterImportService } from './modules/registers/service.ts';
+import { createSpendImportJobs } from './modules/spend/import/jobs.ts';
 import { createSpendImportService } from './modules/spend/import/service.ts';
 import { createSpendMeasureService } from './modules/spend/measure/service.ts';
 import { createSpendResolutionService } from './modules/spend/resolution/service.ts';
@@ -26,6 +27,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const registers = createRegisterImportService({ db, config, audit });
   const spendResolution = createSpendResolutionService({ db, audit });
   const spendImport = createSpendImportService({ db, config, audit, resolveCouncil: spendResolution.resolveCouncil });
+  const spendImportJobs = createSpendImportJobs({ db, spendImport });
   const spendMeasure = createSpendMeasureService({ db, place, audit });
   const specifications = createSpecificationService({ db, config, audit, outbox });
   return {
@@ -40,6 +42,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     registers,
     spendResolution,
     spendImport,
+    spendImportJobs,
     spendMeasure,
     specifications,
   };

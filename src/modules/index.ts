@@ -7,6 +7,7 @@ import organisations from './organisations/routes.ts';
 import pages from './pages/routes.ts';
 import place from './place/routes.ts';
 import registers from './registers/routes.ts';
+import spendImport from './spend/import/routes.ts';
 import spendMeasure from './spend/measure/routes.ts';
 import spendResolution from './spend/resolution/routes.ts';
 
@@ -20,6 +21,7 @@ export const modules: ModuleRoutes[] = [
   admin,
   registers,
   organisations,
+  spendImport,
   spendMeasure,
   spendResolution,
   specifications,
