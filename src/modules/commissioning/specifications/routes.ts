@@ -99,11 +99,17 @@ const routes: ModuleRoutes = async (app, { services }) => {
     const commentsBySection = Object.fromEntries(
       sectionKeys.map((key) => [key, page.comments.filter((c) => c.section === key)]),
     );
+    const chosen = String((extra.commentForm as { values?: Body } | undefined)?.values?.section ?? '');
+    const commentSectionItems = [
+      { value: '', text: 'Choose a section' },
+      ...sectionKeys.map((key) => ({ value: key, text: sectionLabels[key], selected: chosen === key })),
+    ];
     return reply.view('commissioning/specifications/views/show.njk', {
       ...common,
       title: page.spec.title,
       ...page,
       commentsBySection,
+      commentSectionItems,
       values: {},
       errors: {},
       ...extra,

@@ -191,10 +191,13 @@ describe('co-producers', () => {
     const page = await resident.get(`/specifications/${slug}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Add comment');
+    expect(page.body).toContain('<option value="service_requirements">Service requirements</option>');
     const bad = await resident.post(`/specifications/${slug}/comments`, { section: '', body: '' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Choose the section you are commenting on');
     expect(bad.body).toContain('Enter your comment');
+    const kept = await resident.post(`/specifications/${slug}/comments`, { section: 'budget', body: '' });
+    expect(kept.body).toContain('<option value="budget" selected>Budget</option>');
 
     const ok = await resident.post(`/specifications/${slug}/comments`, {
       section: 'service_requirements',

@@ -1,0 +1,122 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/db/schema.ts';
+import { hashPassword } from '../../src/modules/accounts/passwords.ts';
+import { hasChromium, launchBrowser, newContext, Site, startSite } from './support/browser.ts';
+
+// A co-produced specification, from a need to publication, with JavaScript on and off:
+// a commissioner drafts it from a needs assessment and invites a resident; the resident comments and signs off;
+// publishing without an outcomes framework is refused with what is missing; the framework is added; publishing succeeds.
+describe.skipIf(!hasChromium)('co-producing a specification', () => {
+  let site: Awaited<ReturnType<typeof startSite>>;
+  let browser: Browser;
+  const password = 'a long test passphrase';
+  let hash: string;
+
+  beforeAll(async () => {
+    site = await startSite();
+    browser = await launchBrowser();
+    hash = await hashPassword(password);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  async function person(role: Role, email: string, name: string) {
+    await site.t.handle.db
+      .insertInto('app_user')
+      .values({ email, name, role, password_hash: hash, email_confirmed_at: new Date() })
+      .execute();
+    return email;
+  }
+
+  async function signIn(context: BrowserContext, email: string): Promise<Site> {
+    const s = new Site(await context.newPage(), site.baseUrl);
+    await s.visit('/sign-in');
+    await s.fill('Email address', email);
+    await s.fill('Password', password);
+    await s.press('Sign in');
+    return s;
+  }
+
+  const body = async (s: Site) => (await s.page.locator('body').textContent()) ?? '';
+
+  for (const javaScript of [true, false]) {
+    it(`with JavaScript ${javaScript ? 'on' : 'off'}`, async () => {
+      const mode = javaScript ? 'js' : 'nojs';
+      const need = await site.t.handle.db
+        .insertInto('needs_assessment')
+        .values({ slug: `young-carers-${mode}`, title: `Young carers in Selhurst ${mode}` })
+        .returning('slug')
+        .executeTakeFirstOrThrow();
+      const commissioner = await person('commissioner', `commissioner-${mode}@example.test`, 'Chris Commissioner');
+      const resident = await person('resident', `resident-${mode}@example.test`, `Rita Resident ${mode}`);
+
+      // The commissioner drafts from the need and invites a co-producer.
+      const cContext = await newContext(browser, { javaScript });
+      const c = await signIn(cContext, commissioner);
+      await c.visit(`/needs/${need.slug}/specifications/new`);
+      expect(await c.heading()).toBe('Draft a specification');
+      await c.fill('Title', `Breaks for young carers ${mode}`);
+      await c.fill('Context', 'Young carers in Selhurst told us they miss out on clubs and homework time.');
+      await c.fill('Service requirements', 'After-school sessions twice a week.');
+      await c.fill('Budget', '£60,000 a year.');
+      await c.press('Save draft');
+      expect(await c.heading()).toBe(`Breaks for young carers ${mode}`);
+      expect(await body(c)).toContain(`Young carers in Selhurst ${mode}`);
+      const specUrl = new URL(c.page.url()).pathname;
+
+      await c.fill('Email address', resident);
+      await c.fill('Taking part as', 'Parent of a young carer');
+      await c.press('Invite co-producer');
+      expect(await body(c)).toContain(`Rita Resident ${mode} is invited as a co-producer`);
+
+      // The co-producer comments on a section and signs off.
+      const rContext = await newContext(browser, { javaScript });
+      const r = await signIn(rContext, resident);
+      await r.visit(specUrl);
+      await r.page.getByLabel('Section', { exact: true }).selectOption('service_requirements');
+      await r.fill('Your comment', 'Saturday mornings too: weekdays are when they care most.');
+      await r.press('Add comment');
+      expect(await body(r)).toContain('Your comment has been added');
+      expect(await body(r)).toContain('Saturday mornings too');
+      await r.press('Sign off version 1');
+      expect(await body(r)).toContain('Every co-producer has now signed it off');
+
+      // Publishing without an outcomes framework is refused, saying what is missing.
+      await c.visit(specUrl);
+      expect(await body(c)).toContain('Saturday mornings too');
+      await c.press('Publish as an opportunity');
+      const summary = c.page.locator('.govuk-error-summary');
+      expect(await summary.textContent()).toContain('This specification cannot be published yet');
+      expect(await summary.textContent()).toContain('Add at least one outcome to the outcomes framework');
+      expect(await summary.textContent()).not.toContain('signed off');
+
+      // The framework is added: an outcome, then an indicator.
+      await c.fill('Outcome', 'Young carers have time for themselves');
+      await c.press('Add outcome');
+      expect(await c.heading()).toBe('Add an indicator');
+      await c.fill('Indicator', 'Young carers attending a session at least twice a month');
+      await c.fill('Unit', 'young carers');
+      await c.fill('Baseline', '12');
+      await c.page.getByLabel('Increase', { exact: true }).check();
+      await c.fill('Target', '40');
+      await c.page.getByLabel('Quarterly', { exact: true }).check();
+      await c.fill('Data source', 'Session registers kept by the provider');
+      await c.page.locator('#disaggregated_by_ward').check();
+      await c.page.locator('#disaggregated_by_group-2').check();
+      await c.press('Add indicator');
+      expect(await body(c)).toContain('Indicator added');
+
+      await c.press('Publish as an opportunity');
+      expect(await body(c)).toContain('The specification is published');
+      expect(await body(c)).toContain('Opportunities are not yet part of this service');
+
+      await c.follow('All versions and changes');
+      expect(await c.heading()).toBe('Versions');
+
+      for (const context of [cContext, rContext]) await context.close();
+    });
+  }
+});
