@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerUsersCommand } from './modules/accounts/cli.ts';
+import { registerNeedsCommands } from './modules/needs/cli.ts';
 import { registerImportCommands } from './modules/registers/cli.ts';
 import { registerSpendImportCommand } from './modules/spend/import/cli.ts';
 import { registerSpendResolutionCommands } from './modules/spend/resolution/cli.ts';
@@ -12,4 +13,5 @@ export const commands: ((program: Command) => void)[] = [
   registerSpendImportCommand,
   registerSpendResolutionCommands,
   registerUsersCommand,
+  registerNeedsCommands,
 ];

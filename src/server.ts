@@ -10,12 +10,19 @@ export async function startServer(runtime: Runtime): Promise<FastifyInstance> {
     services.outbox.deliverPending().catch((error) => app.log.error({ err: error }, 'outbox delivery failed'));
   }, 5000);
   timer.unref();
+  // Needs digests: hourly is enough, as each person gets at most one a day.
+  const digests = setInterval(
+    () => void services.needs.sendDigests().catch((e) => app.log.error({ err: e }, 'needs digest failed')),
+    3_600_000,
+  );
+  digests.unref();
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
     clearInterval(timer);
+    clearInterval(digests);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     try {

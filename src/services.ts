@@ -4,6 +4,7 @@ import { createAccountService } from './modules/accounts/service.ts';
 import { createSessionService } from './modules/accounts/sessions.ts';
 import { createAuditService } from './modules/audit/service.ts';
 import { createSpecificationService } from './modules/commissioning/specifications/service.ts';
+import { createNeedsService } from './modules/needs/service.ts';
 import { createOrganisationService } from './modules/organisations/service.ts';
 import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules/outbox/service.ts';
 import type { PlaceConfig } from './modules/place/config.ts';
@@ -29,6 +30,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const spendImport = createSpendImportService({ db, config, audit, resolveCouncil: spendResolution.resolveCouncil });
   const spendImportJobs = createSpendImportJobs({ db, spendImport });
   const spendMeasure = createSpendMeasureService({ db, place, audit });
+  const needs = createNeedsService({ db, audit, outbox, serviceName: place.serviceName, baseUrl: config.baseUrl });
   const specifications = createSpecificationService({ db, config, audit, outbox });
   return {
     db,
@@ -44,6 +46,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     spendImport,
     spendImportJobs,
     spendMeasure,
+    needs,
     specifications,
   };
 }

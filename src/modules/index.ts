@@ -3,6 +3,7 @@ import type { Services } from '../services.ts';
 import accounts from './accounts/routes.ts';
 import admin from './admin/routes.ts';
 import specifications from './commissioning/specifications/routes.ts';
+import needs from './needs/routes.ts';
 import organisations from './organisations/routes.ts';
 import pages from './pages/routes.ts';
 import place from './place/routes.ts';
@@ -24,5 +25,6 @@ export const modules: ModuleRoutes[] = [
   spendImport,
   spendMeasure,
   spendResolution,
+  needs,
   specifications,
 ];

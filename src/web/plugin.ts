@@ -40,6 +40,7 @@ function navigationFor(user: CurrentUser | null, path: string) {
   const items = [
     { href: '/organisations', text: 'Organisations' },
     { href: '/spend', text: 'Spend' },
+    { href: '/needs', text: 'Needs' },
     ...(user && ['officer', 'commissioner', 'admin'].includes(user.role) ? [{ href: '/staff', text: 'Staff' }] : []),
     ...(user?.role === 'admin' ? [{ href: '/admin', text: 'Admin' }] : []),
   ];
