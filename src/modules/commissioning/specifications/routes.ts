@@ -22,6 +22,7 @@ const titles: Record<Refusal['status'], string> = {
   400: 'There is a problem',
   403: 'You cannot do this',
   404: 'Page not found',
+  401: 'You need to sign in',
   409: 'This cannot be changed now',
 };
 
@@ -30,6 +31,9 @@ function refuse(reply: FastifyReply, refusal: Refusal) {
 }
 
 const actorOf = (request: FastifyRequest): Actor => ({ id: request.user!.id, role: request.user!.role });
+/** For the pages that are open to everyone once a specification is published. */
+const viewerOf = (request: FastifyRequest): Actor | null =>
+  request.user ? { id: request.user.id, role: request.user.role } : null;
 
 const common = { sectionKeys, sectionLabels, sectionHints, statusLabels, directions, frequencies, workshopRoles };
 
@@ -94,7 +98,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
   });
 
   async function showPage(request: FastifyRequest<Slug>, reply: FastifyReply, extra: Record<string, unknown> = {}) {
-    const page = await specs.page(actorOf(request), request.params.slug);
+    const page = await specs.page(viewerOf(request), request.params.slug);
     if (!page.ok) return refuse(reply, page);
     const commentsBySection = Object.fromEntries(
       sectionKeys.map((key) => [key, page.comments.filter((c) => c.section === key)]),
@@ -116,7 +120,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     });
   }
 
-  app.get<Slug>('/specifications/:slug', { config: { access: 'signed-in' } }, (request, reply) =>
+  app.get<Slug>('/specifications/:slug', { config: { access: 'public' } }, (request, reply) =>
     showPage(request, reply),
   );
 
@@ -179,8 +183,8 @@ const routes: ModuleRoutes = async (app, { services }) => {
     },
   );
 
-  app.get<Slug>('/specifications/:slug/versions', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const result = await specs.versions(actorOf(request), request.params.slug);
+  app.get<Slug>('/specifications/:slug/versions', { config: { access: 'public' } }, async (request, reply) => {
+    const result = await specs.versions(viewerOf(request), request.params.slug);
     if (!result.ok) return refuse(reply, result);
     return reply.view('commissioning/specifications/views/versions.njk', {
       ...common,
@@ -191,14 +195,14 @@ const routes: ModuleRoutes = async (app, { services }) => {
 
   app.get<{ Params: { slug: string; a: string; b: string } }>(
     '/specifications/:slug/versions/:a/compare/:b',
-    { config: { access: 'signed-in' } },
+    { config: { access: 'public' } },
     async (request, reply) => {
       const a = Number(request.params.a);
       const b = Number(request.params.b);
       if (!Number.isInteger(a) || !Number.isInteger(b) || a < 1 || b < 1) {
         return reply.errorPage(404, 'Page not found', ['There is no such version.']);
       }
-      const result = await specs.compare(actorOf(request), request.params.slug, a, b);
+      const result = await specs.compare(viewerOf(request), request.params.slug, a, b);
       if (!result.ok) return refuse(reply, result);
       return reply.view('commissioning/specifications/views/compare.njk', {
         ...common,

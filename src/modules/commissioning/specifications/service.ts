@@ -10,7 +10,7 @@ import { changedSections, normaliseSections, type SectionKey, type Sections, sec
 export type Actor = { id: string; role: Role };
 export type Issue = { field: string; message: string };
 /** A refusal the web layer turns into a page: 400 bad input, 403 not allowed, 404 not found, 409 not in this state. */
-export type Refusal = { ok: false; status: 400 | 403 | 404 | 409; message: string; issues?: Issue[] };
+export type Refusal = { ok: false; status: 400 | 401 | 403 | 404 | 409; message: string; issues?: Issue[] };
 export type Done<T = object> = { ok: true } & T;
 
 const STAFF: readonly Role[] = ['officer', 'commissioner', 'admin'];
@@ -106,12 +106,20 @@ export function createSpecificationService({
       .executeTakeFirst();
   }
 
-  /** Staff see every specification; a co-producer sees the ones they were invited to. */
-  async function viewable(actor: Actor, slug: string, trx: Database = db) {
+  /**
+   * Staff see every specification and a co-producer the ones they were invited to; once published, a specification
+   * is open to everyone, as the next step of the chain will be.
+   */
+  async function viewable(actor: Actor | null, slug: string, trx: Database = db) {
     const spec = await bySlug(slug, trx);
     if (!spec) return { refusal: notFound };
-    if (isStaff(actor)) return { spec, coproducer: await coproducerOf(spec.id, actor.id, trx) };
-    const coproducer = await coproducerOf(spec.id, actor.id, trx);
+    const coproducer = actor ? await coproducerOf(spec.id, actor.id, trx) : undefined;
+    if (spec.status === 'published' || isStaff(actor)) return { spec, coproducer };
+    if (!actor) {
+      return {
+        refusal: { ok: false, status: 401, message: 'Sign in to read this specification.' } as const,
+      };
+    }
     if (!coproducer) {
       return {
         refusal: {
@@ -288,7 +296,7 @@ export function createSpecificationService({
     },
 
     /** Everything the specification's page shows, for someone allowed to see it. */
-    async page(actor: Actor, slug: string) {
+    async page(actor: Actor | null, slug: string) {
       const seen = await viewable(actor, slug);
       if (seen.refusal) return seen.refusal;
       const { spec } = seen;
@@ -323,7 +331,7 @@ export function createSpecificationService({
         .where('specification_id', '=', spec.id)
         .orderBy('held_on', 'desc')
         .execute();
-      const me = people.find((p) => p.user_id === actor.id);
+      const me = actor ? people.find((p) => p.user_id === actor.id) : undefined;
       return {
         ok: true as const,
         spec,
@@ -415,7 +423,7 @@ export function createSpecificationService({
       });
     },
 
-    async versions(actor: Actor, slug: string) {
+    async versions(actor: Actor | null, slug: string) {
       const seen = await viewable(actor, slug);
       if (seen.refusal) return seen.refusal;
       const rows = await db
@@ -429,7 +437,7 @@ export function createSpecificationService({
     },
 
     /** The readable difference between two versions, section by section. */
-    async compare(actor: Actor, slug: string, a: number, b: number) {
+    async compare(actor: Actor | null, slug: string, a: number, b: number) {
       const seen = await viewable(actor, slug);
       if (seen.refusal) return seen.refusal;
       const rows = await db

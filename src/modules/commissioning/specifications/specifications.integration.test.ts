@@ -78,6 +78,7 @@ describe('drafting and versions', () => {
     expect(page.body).toContain(`href="/needs/${needSlug}"`);
     expect(page.body).toContain('Weekly sitting service and a peer group.');
     expect(page.body).toContain('Version 1');
+    expect(page.body).toContain('action="/specifications/befriending-in-norbury/publish"');
 
     const forNeed = await t.services.specifications.forNeed(needId);
     expect(forNeed.map((s) => s.slug)).toEqual(['befriending-in-norbury']);
@@ -131,6 +132,9 @@ describe('drafting and versions', () => {
     const stranger = await t.as('resident');
     expect((await stranger.get(`/specifications/${slug}`)).statusCode).toBe(403);
     expect((await stranger.get(`/specifications/${slug}/versions`)).statusCode).toBe(403);
+    const anonymous = await (await t.as(null)).get(`/specifications/${slug}`);
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.body).toContain(`/sign-in?next=${encodeURIComponent(`/specifications/${slug}`)}`);
     expect((await (await t.as('officer')).get(`/specifications/${slug}`)).statusCode).toBe(200);
     const list = await stranger.get('/specifications');
     expect(list.body).not.toContain(slug);
@@ -364,7 +368,14 @@ describe('sign-off and publication', () => {
     expect(page.body).toContain('Opportunities are not yet part of this service');
     expect((await audits('specification.published')).length).toBeGreaterThan(0);
 
-    // Once published it cannot be changed, commented on or signed off.
+    // Once published it is open to everyone, and cannot be changed, commented on or signed off.
+    const visitor = await t.as(null);
+    const open = await visitor.get(`/specifications/${slug}`);
+    expect(open.statusCode).toBe(200);
+    expect(open.body).toContain('Carers who get a break at least once a month');
+    expect(open.body).not.toContain(`action="/specifications/${slug}/publish"`);
+    expect(open.body).not.toContain(`action="/specifications/${slug}/comments"`);
+    expect((await visitor.get(`/specifications/${slug}/versions`)).statusCode).toBe(200);
     expect(
       (await commissioner.post(`/specifications/${slug}/edit`, { ...sections, note: 'x', budget: 'y' })).statusCode,
     ).toBe(409);
