@@ -7,6 +7,7 @@ import { hashPassword } from '../modules/accounts/passwords.ts';
 import { placesDir } from '../modules/place/config.ts';
 import type { Services } from '../services.ts';
 import { DEMO_PASSWORD, type DemoData, generateDemoData, type PlaceHints, type SeedScale } from './generate.ts';
+import { seedDemoNeeds } from './needs.ts';
 import { removeDemoSpend, seedDemoSpend } from './spend.ts';
 
 export { DEMO_PASSWORD, demoSignIns, type SeedScale, seedScales } from './generate.ts';
@@ -92,6 +93,7 @@ export async function seedDemo(
     );
   });
   await seedDemoSpend(services);
+  await seedDemoNeeds(services);
   return {
     scale: options.scale,
     organisations: data.organisations.length,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../test/support/app.ts';
+import { seedDemoNeeds } from '../../seed/needs.ts';
 import { MAX_DOCUMENT_BYTES } from './evidence.ts';
 
 let t: TestContext;
@@ -339,5 +340,45 @@ describe('needs assessments', () => {
     }
     const none = (await (await t.as(null)).get(`/needs?ward=${wards.at(-1)!.code}&priority=999999`)).body;
     expect(none).toContain('No needs assessments match');
+  });
+});
+
+describe('the demo needs assessments', () => {
+  it('seeds four in different states, one open with contributions and responses, and can run again', async () => {
+    for (const email of ['commissioner@demo.example', 'resident@demo.example', 'vcs@demo.example']) {
+      await t.handle.db
+        .insertInto('app_user')
+        .values({
+          email,
+          name: email,
+          role: email.startsWith('vcs') ? 'vcs_member' : (email.split('@')[0] as 'resident'),
+          is_demo: true,
+        })
+        .execute();
+    }
+    const first = await seedDemoNeeds(t.services);
+    const again = await seedDemoNeeds(t.services);
+    expect(again).toEqual(first);
+    const rows = await t.handle.db
+      .selectFrom('needs_assessment')
+      .select(['slug', 'status'])
+      .where('is_demo', '=', true)
+      .execute();
+    expect(rows.map((r) => r.status).sort()).toEqual(['closed', 'draft', 'open', 'published']);
+    const open = await t.services.needs.bySlug('demo-respite-for-unpaid-carers');
+    expect(open!.contributions.filter((c) => c.response).length).toBeGreaterThanOrEqual(2);
+    expect(open!.wards.length).toBeGreaterThan(0);
+    expect(open!.priorities.length).toBeGreaterThan(0);
+    // Demo responses count as already told: no e-mails to made-up people.
+    await t.services.needs.sendDigests(new Date());
+    const demoMail = await t.handle.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('to_address', 'like', '%@demo.example')
+      .execute();
+    expect(demoMail).toHaveLength(0);
+    const page = await (await t.as(null)).get('/needs/demo-respite-for-unpaid-carers');
+    expect(page.body).toContain('Demonstration');
+    expect(page.body).toContain('You said, we did');
   });
 });

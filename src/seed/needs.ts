@@ -1,0 +1,285 @@
+// Demonstration needs assessments for the place, in different states: one open for input with contributions
+// and "You said, we did" responses, one closed, one published and one draft. Fictional, marked `is_demo`, and
+// refreshed in place on every run (by slug), so anything that already links to them keeps working.
+import type { CoproductionLevel, NeedsContributionKind, NeedsStatus } from '../db/schema.ts';
+import type { Services } from '../services.ts';
+
+type DemoNeed = {
+  slug: string;
+  title: string;
+  summary: string;
+  need: string;
+  groups: string[];
+  wards: string[];
+  priorities: string[];
+  level: CoproductionLevel;
+  status: NeedsStatus;
+  /** Days from today: negative is in the past. */
+  closesIn: number | null;
+  evidence: { kind: 'text' | 'link' | 'table'; title: string; body?: string; url?: string; table?: string[][] }[];
+  contributions: { by: 'resident' | 'vcs' | 'other'; kind: NeedsContributionKind; body: string; response?: string }[];
+};
+
+const demoNeeds: DemoNeed[] = [
+  {
+    slug: 'demo-respite-for-unpaid-carers',
+    title: 'Respite and peer support for unpaid carers',
+    summary:
+      'Unpaid carers in the north of the borough tell us they cannot get a break, and do not know where to turn.',
+    need: 'Many unpaid carers look after a relative for more than 50 hours a week with no break.\nFew know about the carers assessment, and waiting times for replacement care are long. Without a break, carers become ill themselves and the person they care for may need to move into residential care.',
+    groups: ['Unpaid carers', 'Young carers aged 11 to 17', 'Older carers aged 65 and over'],
+    wards: ['Thornton Heath', 'Bensham Manor', 'West Thornton', 'Norbury & Pollards Hill'],
+    priorities: ['No one isolated', 'Residents supported toward better times'],
+    level: 'co_design',
+    status: 'open',
+    closesIn: 21,
+    evidence: [
+      {
+        kind: 'text',
+        title: 'What carers told us at the spring listening events',
+        body: 'Forty carers came to four listening events. The most common wish was "a few hours to myself each week", followed by someone to talk to who understands.',
+      },
+      {
+        kind: 'table',
+        title: 'Carers known to the demonstration carers service, by ward',
+        table: [
+          ['Ward', 'Carers known', 'Of whom young carers'],
+          ['Thornton Heath', '412', '38'],
+          ['Bensham Manor', '287', '21'],
+          ['West Thornton', '301', '25'],
+          ['Norbury & Pollards Hill', '198', '14'],
+        ],
+      },
+      {
+        kind: 'link',
+        title: 'Carers UK: State of Caring',
+        url: 'https://www.carersuk.org/policy-and-research/state-of-caring-survey/',
+      },
+    ],
+    contributions: [
+      {
+        by: 'resident',
+        kind: 'lived_experience',
+        body: 'I care for my mum who has dementia. The day centre closed and I have not had a full day off in two years.',
+        response:
+          'We have added a weekly sitting service to the specification, so carers can have a regular day to themselves.',
+      },
+      {
+        by: 'vcs',
+        kind: 'idea',
+        body: 'Peer support groups work best in the evening, when working carers can come. We could host one in our hall.',
+        response: 'Evening groups are now a requirement, and venues run by local groups are welcome in bids.',
+      },
+      { by: 'other', kind: 'comment', body: 'Please make sure information is available in Tamil and Polish.' },
+    ],
+  },
+  {
+    slug: 'demo-safe-spaces-for-young-people',
+    title: 'Safe spaces for young people after school',
+    summary: 'Young people in New Addington want somewhere safe to go between school and home.',
+    need: 'Since the youth centre reduced its hours, young people aged 11 to 18 have few places to go after school. Parents and schools report more young people out on the streets in the early evening.',
+    groups: ['Young people aged 11 to 18', 'Parents and carers'],
+    wards: ['New Addington North', 'New Addington South'],
+    priorities: ['No child left behind', 'Vibrant, responsible, connected communities'],
+    level: 'co_production',
+    status: 'closed',
+    closesIn: -30,
+    evidence: [
+      {
+        kind: 'text',
+        title: 'Youth panel survey',
+        body: 'The youth panel asked 150 young people where they go after school; most said "nowhere in particular".',
+      },
+    ],
+    contributions: [
+      {
+        by: 'resident',
+        kind: 'idea',
+        body: 'Open the library and the sports hall until 8pm on weekdays.',
+        response: 'The specification asks providers to work with the library on later opening.',
+      },
+    ],
+  },
+  {
+    slug: 'demo-warm-welcoming-spaces',
+    title: 'Warm, welcoming spaces in winter',
+    summary: 'Places where anyone can keep warm, have a hot drink and find help with money over the winter.',
+    need: 'Rising energy costs leave some residents unable to heat their homes. Warm spaces run by community groups were well used last winter, and people found advice there too.',
+    groups: ['Older people living alone', 'Families on low incomes'],
+    wards: [],
+    priorities: ['Residents supported toward better times', 'No one isolated'],
+    level: 'engagement',
+    status: 'published',
+    closesIn: -90,
+    evidence: [
+      {
+        kind: 'table',
+        title: 'Visits to demonstration warm spaces last winter',
+        table: [
+          ['Month', 'Visits'],
+          ['December', '2,140'],
+          ['January', '2,980'],
+          ['February', '2,410'],
+        ],
+      },
+    ],
+    contributions: [],
+  },
+  {
+    slug: 'demo-digital-inclusion',
+    title: 'Getting online: help for residents without the internet',
+    summary: 'Draft: help for residents who cannot use online services.',
+    need: 'More council and health services are online first. Some residents have no device, no data or no confidence to use them.',
+    groups: ['Older people', 'Disabled people', 'People who do not speak English well'],
+    wards: ['Fairfield', 'Broad Green', 'Selhurst'],
+    priorities: ['Vibrant, responsible, connected communities'],
+    level: 'consultation',
+    status: 'draft',
+    closesIn: null,
+    evidence: [],
+    contributions: [],
+  },
+];
+
+const day = (days: number) => {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return d.toISOString().slice(0, 10);
+};
+
+export async function seedDemoNeeds(services: Services): Promise<{ assessments: number; contributions: number }> {
+  const { db } = services;
+  let contributions = 0;
+  await db.transaction().execute(async (trx) => {
+    const users = await trx
+      .selectFrom('app_user')
+      .select(['id', 'email', 'role'])
+      .where('is_demo', '=', true)
+      .orderBy('email')
+      .execute();
+    const byEmail = (email: string) => users.find((u) => u.email === email)?.id ?? null;
+    const commissioner = byEmail('commissioner@demo.example');
+    const residents = users.filter((u) => u.role === 'resident' && u.email !== 'resident@demo.example');
+    const author = {
+      resident: byEmail('resident@demo.example'),
+      vcs: byEmail('vcs@demo.example'),
+      other: residents[0]?.id ?? null,
+    };
+    const wards = await trx.selectFrom('ward').select(['code', 'name']).execute();
+    const priorities = await trx.selectFrom('local_priority').select(['id', 'title']).execute();
+
+    for (const n of demoNeeds) {
+      const values = {
+        title: n.title,
+        summary: n.summary,
+        need: n.need,
+        population_groups: n.groups,
+        coproduction_level: n.level,
+        status: n.status,
+        opens_at: n.status === 'draft' ? null : day((n.closesIn ?? 0) - 42),
+        closes_at: n.closesIn === null ? null : day(n.closesIn),
+        created_by: commissioner,
+        is_demo: true,
+      };
+      const existing = await trx
+        .selectFrom('needs_assessment')
+        .select(['id', 'is_demo'])
+        .where('slug', '=', n.slug)
+        .executeTakeFirst();
+      if (existing && !existing.is_demo) continue; // real data wins
+      let id: string;
+      if (existing) {
+        id = existing.id;
+        await trx.updateTable('needs_assessment').set(values).where('id', '=', id).execute();
+        for (const table of [
+          'needs_assessment_ward',
+          'needs_assessment_priority',
+          'needs_evidence',
+          'needs_contribution',
+          'needs_support',
+        ] as const) {
+          await trx.deleteFrom(table).where('needs_assessment_id', '=', id).execute();
+        }
+      } else {
+        id = (
+          await trx
+            .insertInto('needs_assessment')
+            .values({ slug: n.slug, ...values })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
+      }
+      const wardCodes = wards.filter((w) => n.wards.includes(w.name)).map((w) => w.code);
+      if (wardCodes.length) {
+        await trx
+          .insertInto('needs_assessment_ward')
+          .values(wardCodes.map((ward_code) => ({ needs_assessment_id: id, ward_code })))
+          .execute();
+      }
+      const priorityIds = priorities.filter((p) => n.priorities.includes(p.title)).map((p) => p.id);
+      if (priorityIds.length) {
+        await trx
+          .insertInto('needs_assessment_priority')
+          .values(priorityIds.map((priority_id) => ({ needs_assessment_id: id, priority_id })))
+          .execute();
+      }
+      for (const [position, e] of n.evidence.entries()) {
+        await trx
+          .insertInto('needs_evidence')
+          .values({
+            needs_assessment_id: id,
+            kind: e.kind,
+            title: e.title,
+            body: e.body ?? '',
+            url: e.url ?? null,
+            table_data: e.table ? JSON.stringify({ headers: e.table[0], rows: e.table.slice(1) }) : null,
+            position,
+            created_by: commissioner,
+          })
+          .execute();
+      }
+      for (const [i, c] of n.contributions.entries()) {
+        const at = new Date(Date.now() - (20 - i) * 86_400_000);
+        // Responses already sent: the demo must not e-mail its made-up people.
+        const answered = c.response ? new Date(at.getTime() + 2 * 86_400_000) : null;
+        await trx
+          .insertInto('needs_contribution')
+          .values({
+            needs_assessment_id: id,
+            kind: c.kind,
+            body: c.body,
+            author_id: author[c.by],
+            created_at: at,
+            response: c.response ?? null,
+            responded_by: c.response ? commissioner : null,
+            responded_at: answered,
+            notified_at: answered,
+            is_demo: true,
+          })
+          .execute();
+        contributions++;
+      }
+      if (n.status === 'open') {
+        const supporters = [author.resident, author.vcs, ...residents.slice(0, 12).map((r) => r.id)].filter(
+          (u): u is string => u !== null,
+        );
+        if (supporters.length) {
+          await trx
+            .insertInto('needs_support')
+            .values(supporters.map((user_id) => ({ needs_assessment_id: id, user_id })))
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+        }
+      }
+    }
+    await services.audit.record(
+      {
+        userId: null,
+        action: 'seed',
+        entityType: 'demo_needs',
+        detail: { assessments: demoNeeds.length, contributions },
+      },
+      trx,
+    );
+  });
+  return { assessments: demoNeeds.length, contributions };
+}
