@@ -1,0 +1,102 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/db/schema.ts';
+import { hashPassword } from '../../src/modules/accounts/passwords.ts';
+import { hasChromium, launchBrowser, newContext, Site, startSite } from './support/browser.ts';
+
+// A commissioner opens a needs assessment; a resident contributes and supports it; the commissioner responds;
+// the resident sees "You said, we did". JavaScript on and off, axe on every page.
+describe.skipIf(!hasChromium)('needs assessment: open, contribute, respond', () => {
+  let site: Awaited<ReturnType<typeof startSite>>;
+  let browser: Browser;
+  const password = 'a long test passphrase';
+  let hash: string;
+
+  beforeAll(async () => {
+    site = await startSite();
+    browser = await launchBrowser();
+    hash = await hashPassword(password);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  async function person(role: Role, email: string) {
+    await site.t.handle.db
+      .insertInto('app_user')
+      .values({ email, name: `Journey ${role}`, role, password_hash: hash, email_confirmed_at: new Date() })
+      .execute();
+    return email;
+  }
+
+  async function signIn(context: BrowserContext, email: string): Promise<Site> {
+    const s = new Site(await context.newPage(), site.baseUrl);
+    await s.visit('/sign-in');
+    await s.fill('Email address', email);
+    await s.fill('Password', password);
+    await s.press('Sign in');
+    return s;
+  }
+
+  for (const javaScript of [true, false]) {
+    it(`with JavaScript ${javaScript ? 'on' : 'off'}`, async () => {
+      const mode = javaScript ? 'js' : 'nojs';
+      const title = `Lunch clubs for older people ${mode}`;
+      const closes = new Date(Date.now() + 30 * 86_400_000);
+
+      const c = await signIn(
+        await newContext(browser, { javaScript }),
+        await person('commissioner', `commissioner-needs-${mode}@example.test`),
+      );
+      await c.visit('/needs');
+      await c.press('Create a needs assessment');
+      await c.fill('Title', title);
+      await c.fill('The need', 'Older people living alone miss a hot meal and company.');
+      await c.page.getByLabel('Shirley North', { exact: true }).check();
+      await c.page.getByLabel('Co-production', { exact: true }).check();
+      await c.page.getByLabel('Open for input', { exact: true }).check();
+      await c.fill('Day', String(closes.getUTCDate()));
+      await c.fill('Month', String(closes.getUTCMonth() + 1));
+      await c.fill('Year', String(closes.getUTCFullYear()));
+      await c.press('Create needs assessment');
+      expect(await c.page.locator('body').textContent()).toContain('Needs assessment created');
+      await c.page.getByLabel('A small table', { exact: true }).check();
+      await c.fill('Title of the evidence', 'Meals served');
+      await c.fill('Table (for a small table)', 'Month,Meals\nMay,120\nJune,140');
+      await c.press('Add evidence');
+      await c.follow('Cancel');
+      expect(await c.heading()).toBe(title);
+      expect(await c.page.locator('[aria-current="step"]').textContent()).toContain('Co-production');
+      expect(await c.page.locator('table').textContent()).toContain('140');
+      const path = new URL(c.page.url()).pathname;
+
+      const r = await signIn(
+        await newContext(browser, { javaScript }),
+        await person('resident', `resident-needs-${mode}@example.test`),
+      );
+      await r.visit(path);
+      await r.press('Add your contribution');
+      expect(await r.page.locator('.govuk-error-summary').textContent()).toContain(
+        'Select what kind of contribution this is',
+      );
+      await r.page.getByLabel('An idea', { exact: true }).check();
+      await r.fill('Your contribution', 'A lunch club at the Shirley community centre on Tuesdays');
+      await r.press('Add your contribution');
+      expect(await r.page.locator('body').textContent()).toContain('your contribution has been added');
+      await r.press('I support this need');
+      expect(await r.page.locator('body').textContent()).toContain('1 person supports this need');
+
+      await c.visit(path);
+      await c.page.locator('summary', { hasText: 'Respond to this contribution' }).click();
+      await c.fill('What was done ("We did")', 'The specification now asks for a Tuesday lunch club in Shirley');
+      await c.press('Save response');
+      expect(await c.page.locator('body').textContent()).toContain('Response saved');
+
+      await r.visit(path);
+      const said = r.page.locator('#you-said-we-did');
+      expect(await said.textContent()).toContain('You said, we did');
+      expect(await r.page.locator('body').textContent()).toContain('a Tuesday lunch club in Shirley');
+    });
+  }
+});
