@@ -111,6 +111,8 @@ const routes: ModuleRoutes = async (app, { services }) => {
       ladder: ladder.map((l, i) => ({ ...l, current: i === rung, reached: i <= rung })),
       evidenceItems: a.evidence.map((e) => ({ ...e, tableModel: e.table ? dataTable(e.table) : null })),
       contributions,
+      // Drafts are shown to staff only; published specifications to everyone.
+      specifications: (await services.specifications.forNeed(a.id)).filter((s) => staff || s.status === 'published'),
       responses: contributions.filter((c) => c.response && !c.hidden_at),
       supportCount: a.supporters.length,
       supported: !!user && a.supporters.includes(user.id),

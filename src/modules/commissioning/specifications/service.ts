@@ -217,14 +217,15 @@ export function createSpecificationService({
   return {
     needBySlug,
 
-    /** The specifications that answer a need, for the need's own page. */
+    /** The specifications that answer a need, for the need's own page (with a label for each status). */
     async forNeed(needId: string) {
-      return db
+      const rows = await db
         .selectFrom('specification')
         .select(['id', 'slug', 'title', 'status', 'updated_at', 'published_at'])
         .where('needs_assessment_id', '=', needId)
         .orderBy('created_at')
         .execute();
+      return rows.map((r) => ({ ...r, statusLabel: statusLabels[r.status] }));
     },
 
     /** Staff see every specification; residents and VCS members the ones they co-produce. */

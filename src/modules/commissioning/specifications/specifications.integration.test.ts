@@ -80,6 +80,9 @@ describe('drafting and versions', () => {
     expect(page.body).toContain('Version 1');
     expect(page.body).toContain('action="/specifications/befriending-in-norbury/publish"');
 
+    const needPage = await commissioner.get(`/needs/${needSlug}`);
+    expect(needPage.body).toContain('href="/specifications/befriending-in-norbury"');
+    expect(needPage.body).toContain(`href="/needs/${needSlug}/specifications/new"`);
     const forNeed = await t.services.specifications.forNeed(needId);
     expect(forNeed.map((s) => s.slug)).toEqual(['befriending-in-norbury']);
     expect(
@@ -331,7 +334,10 @@ describe('sign-off and publication', () => {
 
   it('refuses to publish without a signed-off version and an outcomes framework, listing what is missing', async () => {
     const commissioner = await t.as('commissioner');
-    const { slug } = await draft(commissioner);
+    const { slug, needSlug } = await draft(commissioner);
+    await t.handle.db.updateTable('needs_assessment').set({ status: 'open' }).where('slug', '=', needSlug).execute();
+    const visitor = await t.as(null);
+    expect((await visitor.get(`/needs/${needSlug}`)).body).not.toContain(`href="/specifications/${slug}"`);
     const bare = await commissioner.post(`/specifications/${slug}/publish`);
     expect(bare.statusCode).toBe(400);
     expect(bare.body).toContain('This specification cannot be published yet');
@@ -369,7 +375,7 @@ describe('sign-off and publication', () => {
     expect((await audits('specification.published')).length).toBeGreaterThan(0);
 
     // Once published it is open to everyone, and cannot be changed, commented on or signed off.
-    const visitor = await t.as(null);
+    expect((await visitor.get(`/needs/${needSlug}`)).body).toContain(`href="/specifications/${slug}"`);
     const open = await visitor.get(`/specifications/${slug}`);
     expect(open.statusCode).toBe(200);
     expect(open.body).toContain('Carers who get a break at least once a month');
