@@ -113,6 +113,10 @@ describe.skipIf(!hasChromium)('co-producing a specification', () => {
       expect(await body(c)).toContain('The specification is published');
       expect(await body(c)).toContain('Opportunities are not yet part of this service');
 
+      // The need links to the specification that answers it.
+      await c.visit(`/needs/${need.slug}`);
+      expect(await body(c)).toContain(`Breaks for young carers ${mode}`);
+      await c.follow(`Breaks for young carers ${mode}`);
       await c.follow('All versions and changes');
       expect(await c.heading()).toBe('Versions');
 
