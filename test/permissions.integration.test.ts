@@ -138,7 +138,7 @@ describe('the permission matrix', () => {
     expect(all.some((c) => c.status === 403)).toBe(true);
     expect(all.some((c) => c.status === 401)).toBe(true);
     expect(all.some((c) => c.status === 200)).toBe(true);
-  });
+  }, 300_000); // every route × every role: grows with the platform
 
   it('refuses every change of state without a CSRF token, even from a role that may make it', async () => {
     const problems: string[] = [];
@@ -154,7 +154,7 @@ describe('the permission matrix', () => {
     }
     expect(checked).toBeGreaterThan(5);
     expect(problems, `Accepted without a CSRF token:\n${problems.join('\n')}`).toEqual([]);
-  });
+  }, 120_000);
 
   it('refuses a POST without CSRF to a signed-in user of the right role', async () => {
     const officer = await t.as('admin');
