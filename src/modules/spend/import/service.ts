@@ -5,7 +5,7 @@ import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/index.ts';
 import { ImportError } from '../../../imports/errors.ts';
 import { openAnySource } from '../../../imports/open.ts';
-import { type Importer, type ImportSummary, runImport } from '../../../imports/runner.ts';
+import { type Importer, type ImportSummary, type Item, runImport } from '../../../imports/runner.ts';
 import { type FormatSpec, normaliseHeading, openTable, type TableRow } from '../../../imports/table.ts';
 import { clean, parseDate, parsePence } from '../../../imports/values.ts';
 import { excelSerialToIso } from '../../../imports/workbook.ts';
@@ -402,141 +402,163 @@ export function createSpendImportService({
 
         async write(trx, items) {
           const id = await ensureImport(trx);
-          // Suppliers first: new ones, and known ones with something new (an identifier, a category).
-          const changed = new Map<string, SupplierState>();
-          for (const { value: v } of items) {
-            fileSuppliers.add(v.key);
-            let s = suppliers.get(v.key);
-            if (!s) {
-              s = { id: undefined, name: v.name, charity: null, company: null, flag: null, categories: new Set() };
-              suppliers.set(v.key, s);
-              changed.set(v.key, s);
-            }
-            if (v.charityNumber && !s.charity) {
-              s.charity = v.charityNumber;
-              changed.set(v.key, s);
-            }
-            if (v.companyNumber && !s.company) {
-              s.company = v.companyNumber;
-              changed.set(v.key, s);
-            }
-            if (v.vcseFlag !== null && s.flag !== true && s.flag !== v.vcseFlag) {
-              s.flag = v.vcseFlag || s.flag === null ? v.vcseFlag : s.flag;
-              changed.set(v.key, s);
-            }
-            for (const c of [v.expenseType, v.procurementCategory]) {
-              if (c && s.categories.size < MAX_CATEGORIES && !s.categories.has(c)) {
-                s.categories.add(c);
-                changed.set(v.key, s);
-              }
-            }
-          }
-          if (changed.size) {
-            const keys = [...changed.keys()];
-            const states = [...changed.values()];
-            const rows = await sql<{ id: number; name_key: string }>`
-              insert into spend_supplier
-                (council_org_id, name_key, name, charity_number, company_number, council_vcse_flag, categories, classification)
-              select ${council}, k, n, c, co, f, array(select jsonb_array_elements_text(cats::jsonb)), cl
-              from unnest(${keys}::text[], ${states.map((s) => s.name)}::text[], ${states.map((s) => s.charity)}::text[],
-                ${states.map((s) => s.company)}::text[], ${states.map((s) => s.flag)}::boolean[],
-                ${states.map((s) => JSON.stringify([...s.categories]))}::text[],
-                ${states.map((s) => (isRedactedSupplier(s.name) ? 'redacted' : 'unresolved'))}::text[])
-                as t(k, n, c, co, f, cats, cl)
-              on conflict (council_org_id, name_key) do update set
-                charity_number = coalesce(spend_supplier.charity_number, excluded.charity_number),
-                company_number = coalesce(spend_supplier.company_number, excluded.company_number),
-                council_vcse_flag = coalesce(excluded.council_vcse_flag, spend_supplier.council_vcse_flag),
-                categories = array(select distinct unnest(spend_supplier.categories || excluded.categories)),
-                classification = case when spend_supplier.classification = 'unresolved' or
-                  (spend_supplier.method is distinct from 'decision' and excluded.council_vcse_flag is distinct from spend_supplier.council_vcse_flag)
-                  then 'unresolved' else spend_supplier.classification end
-              returning id, name_key
-            `.execute(trx);
-            for (const r of rows.rows) suppliers.get(r.name_key)!.id = Number(r.id);
-          }
-          const v = items.map((i) => i.value);
-          const inserted = await sql<{ n: number; pence: string | number }>`
-            with ins as (
-              insert into spend_payment (council_org_id, import_id, supplier_id, line, payment_date, amount_pence,
-                supplier_name, department, purpose, expense_type, procurement_category, transaction_ref, row_key, is_demo)
-              select ${council}, ${id}::uuid, s, l, d, a, n, dep, p, e, pc, tr, rk, ${options.isDemo ?? false}
-              from unnest(${v.map((x) => suppliers.get(x.key)!.id)}::bigint[], ${items.map((i) => i.line)}::int[],
-                ${v.map((x) => x.date)}::date[], ${v.map((x) => x.pence)}::bigint[], ${v.map((x) => x.name)}::text[],
-                ${v.map((x) => x.department)}::text[], ${v.map((x) => x.purpose)}::text[], ${v.map((x) => x.expenseType)}::text[],
-                ${v.map((x) => x.procurementCategory)}::text[], ${v.map((x) => x.transactionRef)}::text[],
-                ${v.map((x) => x.rowKey)}::text[]) as t(s, l, d, a, n, dep, p, e, pc, tr, rk)
-              on conflict (council_org_id, row_key) do nothing
-              returning amount_pence
-            )
-            select count(*)::int as n, coalesce(sum(amount_pence), 0)::text as pence from ins
-          `.execute(trx);
-          const n = Number(inserted.rows[0]!.n);
-          const pence = Number(inserted.rows[0]!.pence);
-          const batchTotal = v.reduce((sum, x) => sum + x.pence, 0);
-          importedPence += pence;
-          duplicatePence += batchTotal - pence;
-          return items.map((item, i) => ({ line: item.line, outcome: i < n ? 'created' : 'unchanged' }));
+          // One batch in the database while the next is read from the file: wait for the one before, start this
+          // one, and return at once. Every row is counted as imported for now; rows the database already held are
+          // moved to "already held" in finish(), which waits for the last batch.
+          await inFlight;
+          const written = writeBatch(trx, id, items);
+          inFlight = written;
+          // Kept from being reported as unhandled until it is awaited (by the next batch or by finish).
+          written.catch(() => {});
+          return items.map((item) => ({ line: item.line, outcome: 'created' as const }));
         },
 
         async finish(trx, summary) {
-          const id = await ensureImport(trx);
-          const duplicates = summary.unchanged - summary.skipped;
-          await trx
-            .updateTable('spend_import')
-            .set({
-              rows_read: summary.rowsRead,
-              rows_imported: summary.created,
-              rows_duplicate: duplicates,
-              rows_rejected: summary.rejected,
-              rows_skipped: summary.skipped,
-              total_pence: importedPence,
-              rejected: JSON.stringify(summary.rejectedRows),
-            })
-            .where('id', '=', id)
-            .execute();
-          if (explicit) {
-            await trx
-              .insertInto('spend_import_profile')
-              .values({
-                council_org_id: council,
-                header_signature: headerSignature(table.headings),
-                mapping: JSON.stringify(mapping),
-                updated_by: options.userId,
-              })
-              .onConflict((oc) =>
-                oc.columns(['council_org_id', 'header_signature']).doUpdateSet({
-                  mapping: JSON.stringify(mapping),
-                  updated_by: options.userId,
-                  updated_at: new Date(),
-                }),
-              )
-              .execute();
-          }
-          await audit.record(
-            {
-              userId: options.userId,
-              action: 'spend.import',
-              entityType: 'spend_import',
-              entityId: id,
-              detail: {
-                council,
-                file: fileName,
-                origin: source.origin ?? null,
-                rowsRead: summary.rowsRead,
-                rowsImported: summary.created,
-                rowsDuplicate: duplicates,
-                rowsRejected: summary.rejected,
-                rowsSkipped: summary.skipped,
-                totalAmount: penceToPounds(importedPence),
-                councilAdded: !exists,
-                profileSaved: Boolean(explicit),
-              },
-            },
-            trx,
-          );
+          await inFlight;
+          summary.created -= heldRows;
+          summary.unchanged += heldRows;
+          await finishImport(trx, summary);
         },
       };
+
+      let inFlight: Promise<void> = Promise.resolve();
+      let heldRows = 0;
+
+      async function writeBatch(trx: Database, id: string, items: Item<SpendRow>[]): Promise<void> {
+        // Suppliers first: new ones, and known ones with something new (an identifier, a category).
+        const changed = new Map<string, SupplierState>();
+        for (const { value: v } of items) {
+          fileSuppliers.add(v.key);
+          let s = suppliers.get(v.key);
+          if (!s) {
+            s = { id: undefined, name: v.name, charity: null, company: null, flag: null, categories: new Set() };
+            suppliers.set(v.key, s);
+            changed.set(v.key, s);
+          }
+          if (v.charityNumber && !s.charity) {
+            s.charity = v.charityNumber;
+            changed.set(v.key, s);
+          }
+          if (v.companyNumber && !s.company) {
+            s.company = v.companyNumber;
+            changed.set(v.key, s);
+          }
+          if (v.vcseFlag !== null && s.flag !== true && s.flag !== v.vcseFlag) {
+            s.flag = v.vcseFlag || s.flag === null ? v.vcseFlag : s.flag;
+            changed.set(v.key, s);
+          }
+          for (const c of [v.expenseType, v.procurementCategory]) {
+            if (c && s.categories.size < MAX_CATEGORIES && !s.categories.has(c)) {
+              s.categories.add(c);
+              changed.set(v.key, s);
+            }
+          }
+        }
+        if (changed.size) {
+          const keys = [...changed.keys()];
+          const states = [...changed.values()];
+          const rows = await sql<{ id: number; name_key: string }>`
+            insert into spend_supplier
+              (council_org_id, name_key, name, charity_number, company_number, council_vcse_flag, categories, classification)
+            select ${council}, k, n, c, co, f, array(select jsonb_array_elements_text(cats::jsonb)), cl
+            from unnest(${keys}::text[], ${states.map((s) => s.name)}::text[], ${states.map((s) => s.charity)}::text[],
+              ${states.map((s) => s.company)}::text[], ${states.map((s) => s.flag)}::boolean[],
+              ${states.map((s) => JSON.stringify([...s.categories]))}::text[],
+              ${states.map((s) => (isRedactedSupplier(s.name) ? 'redacted' : 'unresolved'))}::text[])
+              as t(k, n, c, co, f, cats, cl)
+            on conflict (council_org_id, name_key) do update set
+              charity_number = coalesce(spend_supplier.charity_number, excluded.charity_number),
+              company_number = coalesce(spend_supplier.company_number, excluded.company_number),
+              council_vcse_flag = coalesce(excluded.council_vcse_flag, spend_supplier.council_vcse_flag),
+              categories = array(select distinct unnest(spend_supplier.categories || excluded.categories)),
+              classification = case when spend_supplier.classification = 'unresolved' or
+                (spend_supplier.method is distinct from 'decision' and excluded.council_vcse_flag is distinct from spend_supplier.council_vcse_flag)
+                then 'unresolved' else spend_supplier.classification end
+            returning id, name_key
+          `.execute(trx);
+          for (const r of rows.rows) suppliers.get(r.name_key)!.id = Number(r.id);
+        }
+        const v = items.map((i) => i.value);
+        const inserted = await sql<{ n: number; pence: string | number }>`
+          with ins as (
+            insert into spend_payment (council_org_id, import_id, supplier_id, line, payment_date, amount_pence,
+              supplier_name, department, purpose, expense_type, procurement_category, transaction_ref, row_key, is_demo)
+            select ${council}, ${id}::uuid, s, l, d, a, n, dep, p, e, pc, tr, rk, ${options.isDemo ?? false}
+            from unnest(${v.map((x) => suppliers.get(x.key)!.id)}::bigint[], ${items.map((i) => i.line)}::int[],
+              ${v.map((x) => x.date)}::date[], ${v.map((x) => x.pence)}::bigint[], ${v.map((x) => x.name)}::text[],
+              ${v.map((x) => x.department)}::text[], ${v.map((x) => x.purpose)}::text[], ${v.map((x) => x.expenseType)}::text[],
+              ${v.map((x) => x.procurementCategory)}::text[], ${v.map((x) => x.transactionRef)}::text[],
+              ${v.map((x) => x.rowKey)}::text[]) as t(s, l, d, a, n, dep, p, e, pc, tr, rk)
+            on conflict (council_org_id, row_key) do nothing
+            returning amount_pence
+          )
+          select count(*)::int as n, coalesce(sum(amount_pence), 0)::text as pence from ins
+        `.execute(trx);
+        const n = Number(inserted.rows[0]!.n);
+        const pence = Number(inserted.rows[0]!.pence);
+        const batchTotal = v.reduce((sum, x) => sum + x.pence, 0);
+        importedPence += pence;
+        duplicatePence += batchTotal - pence;
+        heldRows += items.length - n;
+      }
+
+      async function finishImport(trx: Database, summary: ImportSummary): Promise<void> {
+        const id = await ensureImport(trx);
+        const duplicates = summary.unchanged - summary.skipped;
+        await trx
+          .updateTable('spend_import')
+          .set({
+            rows_read: summary.rowsRead,
+            rows_imported: summary.created,
+            rows_duplicate: duplicates,
+            rows_rejected: summary.rejected,
+            rows_skipped: summary.skipped,
+            total_pence: importedPence,
+            rejected: JSON.stringify(summary.rejectedRows),
+          })
+          .where('id', '=', id)
+          .execute();
+        if (explicit) {
+          await trx
+            .insertInto('spend_import_profile')
+            .values({
+              council_org_id: council,
+              header_signature: headerSignature(table.headings),
+              mapping: JSON.stringify(mapping),
+              updated_by: options.userId,
+            })
+            .onConflict((oc) =>
+              oc.columns(['council_org_id', 'header_signature']).doUpdateSet({
+                mapping: JSON.stringify(mapping),
+                updated_by: options.userId,
+                updated_at: new Date(),
+              }),
+            )
+            .execute();
+        }
+        await audit.record(
+          {
+            userId: options.userId,
+            action: 'spend.import',
+            entityType: 'spend_import',
+            entityId: id,
+            detail: {
+              council,
+              file: fileName,
+              origin: source.origin ?? null,
+              rowsRead: summary.rowsRead,
+              rowsImported: summary.created,
+              rowsDuplicate: duplicates,
+              rowsRejected: summary.rejected,
+              rowsSkipped: summary.skipped,
+              totalAmount: penceToPounds(importedPence),
+              councilAdded: !exists,
+              profileSaved: Boolean(explicit),
+            },
+          },
+          trx,
+        );
+      }
 
       const summary: ImportSummary = await runImport(db, table, importer, {
         batchSize: options.batchSize ?? 5000,
