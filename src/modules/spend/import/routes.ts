@@ -190,7 +190,13 @@ const routes: ModuleRoutes = async (app, { services }) => {
     });
   }
 
-  async function jobPage(reply: FastifyReply, job: SpendJobView, form: Record<string, unknown> = {}, status = 200) {
+  async function jobPage(
+    reply: FastifyReply,
+    job: SpendJobView,
+    form: Record<string, unknown> = {},
+    status = 200,
+    stopUpdating = false,
+  ) {
     const summary = job.summary;
     const awaiting = job.status === 'queued' && Boolean(summary?.mapping);
     const finished = job.status === 'succeeded' || job.status === 'failed';
@@ -202,13 +208,18 @@ const routes: ModuleRoutes = async (app, { services }) => {
           ? 'Import finished'
           : 'Import failed'
         : 'Import in progress';
+    const refresh = !finished && !awaiting;
+    // While it runs the page reloads itself every 2 seconds (the Refresh header works without JavaScript), unless
+    // the person has stopped it: WCAG 2.2.1 asks that they can (a refresh in a <meta> element cannot be turned off).
+    if (refresh && !stopUpdating) reply.header('refresh', '2');
     return reply.code(status).view('spend/import/views/job.njk', {
       title,
       backLink: '/spend/imports',
       job,
       input: summary?.input,
       awaiting,
-      refresh: !finished && !awaiting,
+      refresh,
+      stopUpdating,
       fields: awaiting ? mappingModel(job, form.values as Record<string, string> | undefined) : undefined,
       result: r,
       equation: r
@@ -225,13 +236,13 @@ const routes: ModuleRoutes = async (app, { services }) => {
     });
   }
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { updates?: string } }>(
     '/spend/imports/jobs/:id',
     { config: { access: IMPORTERS } },
     async (request, reply) => {
       const job = await jobs.job(request.params.id);
       if (!job) return reply.errorPage(404, 'Page not found', ['There is no such import.']);
-      return jobPage(reply, job);
+      return jobPage(reply, job, {}, 200, request.query.updates === 'off');
     },
   );
 
