@@ -15,6 +15,11 @@ describe('supplier rules', () => {
     ['Acme Scaffolding Ltd', 'not_vcs', 'ltd'],
     ['Freight Industry Association', 'not_vcs', 'trade_body'],
     ['Croydon Food Bank', 'vcs', 'known_network'],
+    ['Thornton Heath Arts', 'vcs', 'arts_heritage'],
+    ['Addiscombe Heritage', 'vcs', 'arts_heritage'],
+    ['Norbury Doorstep', 'vcs', 'community_place'],
+    ['South Norwood Resource Centre Ltd', 'vcs', 'community_place'],
+    ['Pixel Design Studio Ltd', 'not_vcs', 'ltd'],
   ])('%s → %s', (name, classification, rule) => {
     const verdict = classifyByRules(name);
     expect(verdict.classification).toBe(classification);
@@ -25,6 +30,12 @@ describe('supplier rules', () => {
   it('reads grants in the council’s categories, but not grants to people', () => {
     expect(classifyByRules('Film Norwood', ['Grants']).classification).toBe('vcs');
     expect(classifyByRules('Film Norwood', ['Grants-Private Persons']).classification).toBe('not_vcs');
+    // Expense codes as Harrogate's "Expenditure Code" column gives them.
+    expect(
+      classifyByRules('Film Norwood', ['Grants to Vol Organisations', 'Supplies and Services']).classification,
+    ).toBe('vcs');
+    expect(classifyByRules('Film Norwood', ['Contributions']).classification).toBe('vcs');
+    expect(classifyByRules('Film Norwood', ['Supplies and Services']).classification).toBe('not_vcs');
   });
 
   it('is uncertain where a strong VCS sign meets an exclusion', () => {

@@ -186,7 +186,7 @@ const VCS_SIGNALS: Rule[] = [
   {
     rule: 'community_place',
     pattern: w(
-      'village hall|memorial hall|community hall|community centre|community center|community association|residents association|tenants association|tenants and residents|neighbourhood association|play association|playgroup|pre school|preschool|toddler group|parent teacher association|pta|friends of|support group|self help|advice centre|law centre|advice service|community transport|community garden|allotment society|community project|community group|community trust|development trust',
+      'village hall|memorial hall|community hall|community centre|community center|community association|residents association|tenants association|tenants and residents|neighbourhood association|play association|playgroup|pre school|preschool|toddler group|parent teacher association|pta|friends of|support group|self help|advice centre|law centre|advice service|community transport|community garden|allotment society|community project|community group|community trust|development trust|resource centre|day centre|drop in|doorstep',
     ),
     weight: 3,
     reason: 'The name is a community place or group (village hall, community association, playgroup, advice centre…).',
@@ -239,8 +239,15 @@ const VCS_SIGNALS: Rule[] = [
     reason: 'The name speaks of the people it helps (refugees, carers, young people, older people…).',
   },
   {
+    rule: 'arts_heritage',
+    // "Arts" in the plural and heritage are the language of arts charities; a business says "design" or "studio".
+    pattern: w('arts|arts centre|heritage|museum|museums'),
+    weight: 2,
+    reason: 'It is an arts, heritage or museum body: usually a charity.',
+  },
+  {
     rule: 'civic_culture',
-    pattern: w('museum|theatre|arts centre|arts|heritage|festival|gallery|library|literary|film society|civic society'),
+    pattern: w('theatre|festival|gallery|library|literary|film society|civic society'),
     weight: 1,
     reason: 'It is a museum, theatre, arts or heritage body: often a charity, sometimes a business.',
   },
@@ -306,7 +313,8 @@ const CATEGORY_SIGNALS: Rule[] = [
   },
   {
     rule: 'category_grant',
-    pattern: / (?:grants?|donations?|grant aid|contributions to other bodies|grants contribs to other bodies) /,
+    pattern:
+      / (?:grants?|donations?|grant aid|contributions?|contributions to other bodies|grants contribs to other bodies) /,
     weight: 2,
     reason: 'The council files its payments as grants or donations.',
   },
