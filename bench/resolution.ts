@@ -20,10 +20,13 @@ const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0
 const COUNCIL = 'GB-LAE-BEN';
 
 // A deterministic generator, so runs compare.
+// 32-bit integer arithmetic throughout (mulberry32): a float multiply loses precision and falls into short cycles.
 let seed = 42;
 const random = () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-  return seed / 2_147_483_648;
+  seed = (seed + 0x6d2b79f5) | 0;
+  let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+  return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
 };
 const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
 
