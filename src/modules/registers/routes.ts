@@ -118,11 +118,12 @@ const routes: ModuleRoutes = async (app, { services }) => {
       const job = await services.registers.job(request.params.jobId);
       if (!job) return reply.errorPage(404, 'Page not found', ['There is no such import.']);
       const finished = job.status === 'succeeded' || job.status === 'failed';
+      // Reloads while running without JavaScript; a Refresh header (not a <meta> refresh, which WCAG 2.2.1 faults).
+      if (!finished) reply.header('refresh', '2');
       return reply.view('registers/views/job.njk', {
         title: finished ? (job.status === 'succeeded' ? 'Import finished' : 'Import failed') : 'Import in progress',
         backLink: '/admin/imports',
         job,
-        refresh: !finished,
         rejected: job.summary?.rejectedRows.length ? toGovukTable(rejectedTable(job)) : undefined,
         listedLimit: MAX_REJECTED_LISTED,
       });
