@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/support/app.ts';
+import { organisationWithIdentifier } from './test-support.ts';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
@@ -10,13 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const orgByIdentifier = (identifier: string) =>
-  t.handle.db
-    .selectFrom('organisation as o')
-    .innerJoin('organisation_identifier as i', 'i.organisation_id', 'o.id')
-    .selectAll('o')
-    .where('i.identifier', '=', identifier)
-    .executeTakeFirst();
+const orgByIdentifier = (identifier: string) => organisationWithIdentifier(t.handle.db, identifier);
 
 const counts = async () => {
   const db = t.handle.db;

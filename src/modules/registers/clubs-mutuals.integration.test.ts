@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/support/app.ts';
+import { organisationWithIdentifier, registerFile, registerPresent } from './test-support.ts';
 
-const registers = join(process.cwd(), '../shared/standards/registers');
-const present = existsSync(join(registers, 'cascs_hmrc_community_amateur_sports_clubs.csv'));
-if (!present) console.log(`Skipping the sports club and mutuals imports: ${registers} is not there.`);
-const file = (name: string) => ({ path: join(registers, name) });
+const present = registerPresent('cascs_hmrc_community_amateur_sports_clubs.csv', 'the sports club and mutuals imports');
+const file = registerFile;
 
 let t: TestContext;
 beforeAll(async () => {
@@ -14,13 +11,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => t?.close());
 
-const org = (identifier: string) =>
-  t.handle.db
-    .selectFrom('organisation as o')
-    .innerJoin('organisation_identifier as i', 'i.organisation_id', 'o.id')
-    .selectAll('o')
-    .where('i.identifier', '=', identifier)
-    .executeTakeFirst();
+const org = (identifier: string) => organisationWithIdentifier(t.handle.db, identifier);
 
 describe.skipIf(!present)('importing sports clubs and mutual societies', () => {
   it('imports the CASC list, one organisation per club whatever its duplicate rows, and again changes nothing', async () => {

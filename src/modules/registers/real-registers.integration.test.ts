@@ -1,14 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/support/app.ts';
+import { organisationWithIdentifier, registerFile, registerPresent } from './test-support.ts';
 
-// The real registers live beside the project, never inside it.
-const registers = join(process.cwd(), '../shared/standards/registers');
-const present = existsSync(join(registers, 'ccni_register_of_charities_2020-06-30.csv.gz'));
-if (!present) console.log(`Skipping the real register imports: ${registers} is not there.`);
-
-const file = (name: string) => ({ path: join(registers, name) });
+const present = registerPresent('ccni_register_of_charities_2020-06-30.csv.gz', 'the real register imports');
+const file = registerFile;
 
 let t: TestContext;
 beforeAll(async () => {
@@ -16,13 +11,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => t?.close());
 
-const org = (identifier: string) =>
-  t.handle.db
-    .selectFrom('organisation as o')
-    .innerJoin('organisation_identifier as i', 'i.organisation_id', 'o.id')
-    .selectAll('o')
-    .where('i.identifier', '=', identifier)
-    .executeTakeFirst();
+const org = (identifier: string) => organisationWithIdentifier(t.handle.db, identifier);
 
 describe.skipIf(!present)('importing the real registers', () => {
   it('imports the whole Northern Ireland register (gzipped, Windows-1252), and again changes nothing', async () => {
