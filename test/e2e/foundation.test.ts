@@ -1,8 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.ts';
-import { hashPassword } from '../../src/modules/accounts/passwords.ts';
-import { hasChromium, launchBrowser, newContext, Site, startSite } from './support/browser.ts';
+import { addPerson, hasChromium, launchBrowser, newContext, Site, signInAs, startSite } from './support/browser.ts';
 
 // The foundation's journeys across roles, each with JavaScript on and off:
 // a VCS member claims an organisation, an officer approves the claim, the member edits the profile,
@@ -10,35 +9,19 @@ import { hasChromium, launchBrowser, newContext, Site, startSite } from './suppo
 describe.skipIf(!hasChromium)('claim, edit, verify and refuse, across roles', () => {
   let site: Awaited<ReturnType<typeof startSite>>;
   let browser: Browser;
-  const password = 'a long test passphrase';
-  let hash: string;
 
   beforeAll(async () => {
     site = await startSite();
     browser = await launchBrowser();
-    hash = await hashPassword(password);
   });
   afterAll(async () => {
     await browser?.close();
     await site?.close();
   });
 
-  async function person(role: Role, email: string) {
-    await site.t.handle.db
-      .insertInto('app_user')
-      .values({ email, name: `Journey ${role}`, role, password_hash: hash, email_confirmed_at: new Date() })
-      .execute();
-    return email;
-  }
+  const person = (role: Role, email: string, name?: string) => addPerson(site, role, email, name);
 
-  async function signIn(context: BrowserContext, email: string): Promise<Site> {
-    const s = new Site(await context.newPage(), site.baseUrl);
-    await s.visit('/sign-in');
-    await s.fill('Email address', email);
-    await s.fill('Password', password);
-    await s.press('Sign in');
-    return s;
-  }
+  const signIn = (context: BrowserContext, email: string) => signInAs(context, site.baseUrl, email);
 
   for (const javaScript of [true, false]) {
     it(`with JavaScript ${javaScript ? 'on' : 'off'}`, async () => {

@@ -1,8 +1,15 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.ts';
-import { hashPassword } from '../../src/modules/accounts/passwords.ts';
-import { hasChromium, launchBrowser, newContext, Site, startSite } from './support/browser.ts';
+import {
+  addPerson,
+  hasChromium,
+  launchBrowser,
+  newContext,
+  type Site,
+  signInAs,
+  startSite,
+} from './support/browser.ts';
 
 // A co-produced specification, from a need to publication, with JavaScript on and off:
 // a commissioner drafts it from a needs assessment and invites a resident; the resident comments and signs off;
@@ -10,35 +17,19 @@ import { hasChromium, launchBrowser, newContext, Site, startSite } from './suppo
 describe.skipIf(!hasChromium)('co-producing a specification', () => {
   let site: Awaited<ReturnType<typeof startSite>>;
   let browser: Browser;
-  const password = 'a long test passphrase';
-  let hash: string;
 
   beforeAll(async () => {
     site = await startSite();
     browser = await launchBrowser();
-    hash = await hashPassword(password);
   });
   afterAll(async () => {
     await browser?.close();
     await site?.close();
   });
 
-  async function person(role: Role, email: string, name: string) {
-    await site.t.handle.db
-      .insertInto('app_user')
-      .values({ email, name, role, password_hash: hash, email_confirmed_at: new Date() })
-      .execute();
-    return email;
-  }
+  const person = (role: Role, email: string, name?: string) => addPerson(site, role, email, name);
 
-  async function signIn(context: BrowserContext, email: string): Promise<Site> {
-    const s = new Site(await context.newPage(), site.baseUrl);
-    await s.visit('/sign-in');
-    await s.fill('Email address', email);
-    await s.fill('Password', password);
-    await s.press('Sign in');
-    return s;
-  }
+  const signIn = (context: BrowserContext, email: string) => signInAs(context, site.baseUrl, email);
 
   const body = async (s: Site) => (await s.page.locator('body').textContent()) ?? '';
 

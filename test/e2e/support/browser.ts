@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { Role } from '../../../src/db/schema.ts';
+import { hashPassword } from '../../../src/modules/accounts/passwords.ts';
 import { createTestContext, type TestContext } from '../../support/app.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -142,4 +144,33 @@ export class Site {
     await Promise.all([this.page.waitForNavigation(), this.page.getByRole('link', { name: linkText }).first().click()]);
     await expectAccessible(this.page);
   }
+}
+
+/** The password of every person made by `addPerson`: journeys sign in with it through the real form. */
+export const JOURNEY_PASSWORD = 'a long test passphrase';
+let journeyHash: Promise<string> | undefined;
+
+/** A person who can sign in with `JOURNEY_PASSWORD` (hashed once: argon2 is slow by design). */
+export async function addPerson(
+  site: { t: TestContext },
+  role: Role,
+  email: string,
+  name = `Journey ${role}`,
+): Promise<string> {
+  journeyHash ??= hashPassword(JOURNEY_PASSWORD);
+  await site.t.handle.db
+    .insertInto('app_user')
+    .values({ email, name, role, password_hash: await journeyHash, email_confirmed_at: new Date() })
+    .execute();
+  return email;
+}
+
+/** Signs in through the sign-in page, as a person would, and returns the page object. */
+export async function signInAs(context: BrowserContext, baseUrl: string, email: string): Promise<Site> {
+  const s = new Site(await context.newPage(), baseUrl);
+  await s.visit('/sign-in');
+  await s.fill('Email address', email);
+  await s.fill('Password', JOURNEY_PASSWORD);
+  await s.press('Sign in');
+  return s;
 }
