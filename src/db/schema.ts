@@ -424,6 +424,218 @@ export interface NeedsSupportTable {
   created_at: Generated<Date>;
 }
 
+export type OpportunityRoute = 'grant' | 'light_touch_contract' | 'partnership_agreement';
+export type OpportunityStatus = 'draft' | 'open' | 'closed' | 'awarded' | 'cancelled';
+export type ApplicationStatus = 'draft' | 'submitted' | 'withdrawn' | 'successful' | 'unsuccessful';
+
+export interface OpportunityTable {
+  id: Generated<string>;
+  slug: string;
+  ocid: string;
+  specification_id: string;
+  title: string;
+  summary: Generated<string>;
+  route: OpportunityRoute;
+  service_area: string | null;
+  total_value_pence: number;
+  duration_months: number;
+  eligibility: Generated<string>;
+  status: Generated<OpportunityStatus>;
+  clarifications_close_at: NullableTimestamp;
+  closes_at: Timestamp;
+  decision_expected_on: string | null;
+  service_starts_on: string | null;
+  published_at: NullableTimestamp;
+  published_by: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  is_demo: Generated<boolean>;
+}
+
+export interface OpportunityWardTable {
+  opportunity_id: string;
+  ward_code: string;
+}
+
+export interface LotTable {
+  id: Generated<string>;
+  opportunity_id: string;
+  number: number;
+  title: string;
+  description: Generated<string>;
+  value_pence: number;
+  suits_small: Generated<boolean>;
+}
+
+export interface OpportunityDocumentTable {
+  id: Generated<string>;
+  opportunity_id: string;
+  title: string;
+  file_name: string;
+  file_type: string;
+  file_size: number;
+  file_data: Uint8Array;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ClarificationTable {
+  id: Generated<string>;
+  opportunity_id: string;
+  question: string;
+  asked_by: string | null;
+  asked_at: Generated<Date>;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: NullableTimestamp;
+}
+
+export interface OpportunityQuestionTable {
+  id: Generated<string>;
+  opportunity_id: string;
+  position: Generated<number>;
+  prompt: string;
+  guidance: Generated<string>;
+  word_limit: number | null;
+}
+
+export interface AssessmentCriterionTable {
+  id: Generated<string>;
+  opportunity_id: string;
+  position: Generated<number>;
+  title: string;
+  description: Generated<string>;
+  weight: number; // percentage points; an opportunity's weights add up to 100
+  max_score: Generated<number>;
+}
+
+export interface ApplicationTable {
+  id: Generated<string>;
+  reference: string;
+  opportunity_id: string;
+  lot_id: string | null;
+  lead_organisation_id: string;
+  kind: 'single' | 'partnership';
+  title: Generated<string>;
+  requested_pence: number | null;
+  status: Generated<ApplicationStatus>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  submitted_at: NullableTimestamp;
+  submitted_by: string | null;
+  withdrawn_at: NullableTimestamp;
+  withdrawn_by: string | null;
+  withdrawal_reason: string | null;
+  rank: number | null;
+  feedback: string | null;
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+  is_demo: Generated<boolean>;
+}
+
+export interface ApplicationPartnerTable {
+  application_id: string;
+  organisation_id: string;
+  is_lead: Generated<boolean>;
+  role: string;
+  share_pence: number;
+  confirmed_at: NullableTimestamp;
+  confirmed_by: string | null;
+}
+
+export interface ApplicationAnswerTable {
+  application_id: string;
+  question_id: string;
+  body: Generated<string>;
+}
+
+export interface ApplicationBudgetLineTable {
+  id: Generated<string>;
+  application_id: string;
+  position: Generated<number>;
+  heading: string;
+  amount_pence: number;
+}
+
+export interface ApplicationCommitmentTable {
+  application_id: string;
+  indicator_id: string;
+  target: string; // numeric, as a decimal string
+  note: Generated<string>;
+}
+
+export interface PanelMemberTable {
+  opportunity_id: string;
+  user_id: string;
+  added_by: string | null;
+  added_at: Generated<Date>;
+  declared_at: NullableTimestamp;
+  declaration: string | null;
+}
+
+export interface PanelExclusionTable {
+  opportunity_id: string;
+  user_id: string;
+  application_id: string;
+  reason: 'declared_interest' | 'member_of_applicant';
+  detail: Generated<string>;
+  recorded_at: Generated<Date>;
+}
+
+export interface AssessmentScoreTable {
+  application_id: string;
+  criterion_id: string;
+  user_id: string;
+  score: number;
+  comment: Generated<string>;
+  scored_at: Generated<Date>;
+}
+
+export interface ModeratedScoreTable {
+  application_id: string;
+  criterion_id: string;
+  score: number;
+  note: Generated<string>;
+  moderated_by: string | null;
+  moderated_at: Generated<Date>;
+}
+
+export interface AwardTable {
+  id: Generated<string>;
+  slug: string;
+  opportunity_id: string;
+  lot_id: string | null;
+  application_id: string;
+  kind: 'grant_agreement' | 'contract';
+  title: string;
+  value_pence: number;
+  starts_on: string;
+  ends_on: string;
+  monitoring_level: 'light' | 'standard' | 'full';
+  monitoring_frequency: 'annually' | 'six_monthly' | 'quarterly';
+  monitoring_plan: Generated<string>;
+  status: Generated<'active' | 'ended' | 'cancelled'>;
+  awarded_at: Generated<Date>;
+  awarded_by: string | null;
+  is_demo: Generated<boolean>;
+}
+
+export interface AwardPaymentTable {
+  id: Generated<string>;
+  award_id: string;
+  due_on: string;
+  amount_pence: number;
+  description: Generated<string>;
+}
+
+export interface AwardTargetTable {
+  award_id: string;
+  indicator_id: string;
+  target: string; // numeric, as a decimal string
+}
+
 export interface DB {
   council: CouncilTable;
   ward: WardTable;
@@ -460,6 +672,25 @@ export interface DB {
   coproduction_workshop: CoproductionWorkshopTable;
   outcome: OutcomeTable;
   outcome_indicator: OutcomeIndicatorTable;
+  opportunity: OpportunityTable;
+  opportunity_ward: OpportunityWardTable;
+  lot: LotTable;
+  opportunity_document: OpportunityDocumentTable;
+  clarification: ClarificationTable;
+  opportunity_question: OpportunityQuestionTable;
+  assessment_criterion: AssessmentCriterionTable;
+  application: ApplicationTable;
+  application_partner: ApplicationPartnerTable;
+  application_answer: ApplicationAnswerTable;
+  application_budget_line: ApplicationBudgetLineTable;
+  application_commitment: ApplicationCommitmentTable;
+  panel_member: PanelMemberTable;
+  panel_exclusion: PanelExclusionTable;
+  assessment_score: AssessmentScoreTable;
+  moderated_score: ModeratedScoreTable;
+  award: AwardTable;
+  award_payment: AwardPaymentTable;
+  award_target: AwardTargetTable;
 }
 
 export type User = Selectable<AppUserTable>;

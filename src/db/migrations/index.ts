@@ -6,6 +6,7 @@ import * as m20261125000650 from './20261125000650_supplier_resolution.ts';
 import * as m20261125000700 from './20261125000700_spend_measure.ts';
 import * as m20261125000800 from './20261125000800_needs.ts';
 import * as m20261125000900 from './20261125000900_specifications.ts';
+import * as m20261125001000 from './20261125001000_opportunities.ts';
 
 // Listed explicitly: file discovery cannot import .ts under every runner. Append new migrations in order.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261125000700_spend_measure': m20261125000700,
   '20261125000800_needs': m20261125000800,
   '20261125000900_specifications': m20261125000900,
+  '20261125001000_opportunities': m20261125001000,
 };
