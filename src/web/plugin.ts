@@ -41,6 +41,8 @@ function navigationFor(user: CurrentUser | null, path: string) {
     { href: '/organisations', text: 'Organisations' },
     { href: '/spend', text: 'Spend' },
     { href: '/needs', text: 'Needs' },
+    { href: '/opportunities', text: 'Opportunities' },
+    { href: '/awards', text: 'Awards' },
     ...(user && ['officer', 'commissioner', 'admin'].includes(user.role) ? [{ href: '/staff', text: 'Staff' }] : []),
     ...(user?.role === 'admin' ? [{ href: '/admin', text: 'Admin' }] : []),
   ];

@@ -20,6 +20,22 @@ const placeSchema = z.object({
   wards: z.array(z.string().min(1)).min(1),
   neighbours: z.array(z.object({ orgId, name: z.string() })),
   priorities: z.array(z.object({ title: z.string(), description: z.string() })),
+  commissioning: z
+    .object({
+      // Every OCDS ocid starts with the publisher's prefix, registered with the OCDS helpdesk.
+      ocdsPrefix: z.string().regex(/^ocds-[a-z0-9]{6}$/, 'must be an OCDS prefix such as ocds-abc123'),
+      // Monitoring proportionate to value: light and annual below the first figure, full and quarterly from the second.
+      monitoring: z
+        .object({ lightBelowPounds: z.number().positive(), fullFromPounds: z.number().positive() })
+        .refine((m) => m.lightBelowPounds < m.fullFromPounds, 'lightBelowPounds must be below fullFromPounds'),
+      // A lot is within reach of a size band when its yearly value is at most this share of the band's top income.
+      lotReach: z.object({ maxShareOfAnnualIncome: z.number().positive().max(1) }),
+    })
+    .default({
+      ocdsPrefix: 'ocds-000000',
+      monitoring: { lightBelowPounds: 25_000, fullFromPounds: 250_000 },
+      lotReach: { maxShareOfAnnualIncome: 0.5 },
+    }),
 });
 
 export type PlaceConfig = z.infer<typeof placeSchema> & { wardCodes: { code: string; name: string }[] };
