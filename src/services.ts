@@ -3,6 +3,7 @@ import type { Database } from './db/index.ts';
 import { createAccountService } from './modules/accounts/service.ts';
 import { createSessionService } from './modules/accounts/sessions.ts';
 import { createAuditService } from './modules/audit/service.ts';
+import { createOpportunityService } from './modules/commissioning/opportunities/service.ts';
 import { createSpecificationService } from './modules/commissioning/specifications/service.ts';
 import { createNeedsService } from './modules/needs/service.ts';
 import { createOrganisationService } from './modules/organisations/service.ts';
@@ -32,6 +33,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const spendMeasure = createSpendMeasureService({ db, place, audit });
   const needs = createNeedsService({ db, audit, outbox, serviceName: place.serviceName, baseUrl: config.baseUrl });
   const specifications = createSpecificationService({ db, config, audit, outbox });
+  const opportunities = createOpportunityService({ db, config, place, audit, outbox, specifications });
   return {
     db,
     config,
@@ -48,6 +50,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     spendMeasure,
     needs,
     specifications,
+    opportunities,
   };
 }
 

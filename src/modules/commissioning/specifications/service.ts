@@ -217,6 +217,38 @@ export function createSpecificationService({
   return {
     needBySlug,
 
+    /** For the opportunity created from a specification: the specification and what it still lacks. */
+    async readiness(slug: string, trx: Database = db) {
+      const spec = await bySlug(slug, trx);
+      if (!spec) return undefined;
+      return { spec, missing: await readiness(spec.id, trx) };
+    },
+
+    readinessOf: readiness,
+
+    /** Publishing an opportunity publishes its specification, inside the opportunity's transaction. */
+    async markPublished(actor: Actor, specificationId: string, trx: Database) {
+      const done = await trx
+        .updateTable('specification')
+        .set({ status: 'published', published_at: new Date(), published_by: actor.id, updated_at: new Date() })
+        .where('id', '=', specificationId)
+        .where('status', '!=', 'published')
+        .returning('slug')
+        .executeTakeFirst();
+      if (done) {
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'specification.published',
+            entityType: 'specification',
+            entityId: specificationId,
+            detail: { slug: done.slug, withOpportunity: true },
+          },
+          trx,
+        );
+      }
+    },
+
     /** The specifications that answer a need, for the need's own page (with a label for each status). */
     async forNeed(needId: string) {
       const rows = await db
