@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.ts';
 import accounts from './accounts/routes.ts';
 import admin from './admin/routes.ts';
+import opportunities from './commissioning/opportunities/routes.ts';
 import specifications from './commissioning/specifications/routes.ts';
 import needs from './needs/routes.ts';
 import organisations from './organisations/routes.ts';
@@ -27,4 +28,5 @@ export const modules: ModuleRoutes[] = [
   spendResolution,
   needs,
   specifications,
+  opportunities,
 ];

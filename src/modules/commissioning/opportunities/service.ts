@@ -207,6 +207,8 @@ export function createOpportunityService({
       routeLabel: routeLabel(o.route),
       serviceAreaLabel: o.service_area ? labelFor(serviceAreas, o.service_area) : null,
       lots: lots.map((l) => ({ ...l, value_pence: Number(l.value_pence) })),
+      suitsSmall: lots.some((l) => l.suits_small),
+      totalWeight: criteria.reduce((s, c) => s + c.weight, 0),
       wards,
       questions,
       criteria,
@@ -878,6 +880,27 @@ export function createOpportunityService({
     /** Published opportunities for everyone, open first and closing soonest. */
     async search(filters: Filters, page = 1, now = new Date()) {
       return listRows('published', filters, page, now);
+    },
+
+    /** The most recently published opportunities, newest first, for the Atom feed. */
+    async feed(limit = 50) {
+      const rows = await db
+        .selectFrom('opportunity')
+        .selectAll()
+        .where('status', '!=', 'draft')
+        .where('published_at', 'is not', null)
+        .orderBy('published_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => {
+        const status = effectiveStatus(r);
+        return {
+          ...r,
+          total_value_pence: Number(r.total_value_pence),
+          routeLabel: routeLabel(r.route),
+          statusLabel: statusLabels[status],
+        };
+      });
     },
 
     async drafts(actor: Actor, page = 1) {

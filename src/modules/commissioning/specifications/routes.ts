@@ -114,6 +114,8 @@ const routes: ModuleRoutes = async (app, { services }) => {
       ...page,
       commentsBySection,
       commentSectionItems,
+      opportunities: await services.opportunities.forSpecification(page.spec.id),
+      chain: await services.chain.forSpecification(page.spec.id, { staff: page.isStaff }),
       values: {},
       errors: {},
       ...extra,

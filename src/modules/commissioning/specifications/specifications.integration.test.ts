@@ -78,7 +78,7 @@ describe('drafting and versions', () => {
     expect(page.body).toContain(`href="/needs/${needSlug}"`);
     expect(page.body).toContain('Weekly sitting service and a peer group.');
     expect(page.body).toContain('Version 1');
-    expect(page.body).toContain('action="/specifications/befriending-in-norbury/publish"');
+    expect(page.body).toContain('action="/specifications/befriending-in-norbury/opportunity"');
 
     const needPage = await commissioner.get(`/needs/${needSlug}`);
     expect(needPage.body).toContain('href="/specifications/befriending-in-norbury"');
@@ -371,7 +371,7 @@ describe('sign-off and publication', () => {
     expect(published.statusCode).toBe(303);
     const page = await commissioner.get(`/specifications/${slug}`);
     expect(page.body).toContain('The specification is published');
-    expect(page.body).toContain('Opportunities are not yet part of this service');
+    expect(page.body).toContain('It can no longer be changed.');
     expect((await audits('specification.published')).length).toBeGreaterThan(0);
 
     // Once published it is open to everyone, and cannot be changed, commented on or signed off.

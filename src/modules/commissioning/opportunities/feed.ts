@@ -1,0 +1,69 @@
+// An Atom 1.0 feed (RFC 4287) of published opportunities, for feed readers and other services to follow.
+
+const escapeXml = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    // Characters XML 1.0 does not allow at all.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+
+type FeedRow = {
+  slug: string;
+  ocid: string;
+  title: string;
+  summary: string;
+  routeLabel: string;
+  statusLabel: string;
+  total_value_pence: number;
+  closes_at: Date;
+  published_at: Date | null;
+  updated_at: Date;
+};
+
+const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
+const closing = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+
+export function atomFeed({ baseUrl, title, rows }: { baseUrl: string; title: string; rows: FeedRow[] }): string {
+  const self = `${baseUrl}/opportunities.atom`;
+  const updated = rows.reduce((latest, r) => Math.max(latest, new Date(r.published_at ?? r.updated_at).getTime()), 0);
+  const entries = rows.map((r) => {
+    const link = `${baseUrl}/opportunities/${r.slug}`;
+    const when = new Date(r.published_at ?? r.updated_at).toISOString();
+    const summary = `${r.summary} (${r.routeLabel}, ${money.format(r.total_value_pence / 100)}, ${r.statusLabel.toLowerCase()}, closes ${closing.format(new Date(r.closes_at))})`;
+    return [
+      '  <entry>',
+      // The OCDS ocid is unique and never changes, so it makes a stable entry id.
+      `    <id>urn:ocds:${escapeXml(r.ocid)}</id>`,
+      `    <title type="text">${escapeXml(r.title)}</title>`,
+      `    <updated>${when}</updated>`,
+      `    <published>${when}</published>`,
+      `    <link rel="alternate" type="text/html" href="${escapeXml(link)}"/>`,
+      `    <summary type="text">${escapeXml(summary)}</summary>`,
+      '  </entry>',
+    ].join('\n');
+  });
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    `  <id>${escapeXml(self)}</id>`,
+    `  <title type="text">${escapeXml(title)}</title>`,
+    `  <updated>${new Date(updated || 0).toISOString()}</updated>`,
+    `  <author><name>${escapeXml(title)}</name></author>`,
+    `  <link rel="self" type="application/atom+xml" href="${escapeXml(self)}"/>`,
+    `  <link rel="alternate" type="text/html" href="${escapeXml(`${baseUrl}/opportunities`)}"/>`,
+    ...entries,
+    '</feed>',
+    '',
+  ].join('\n');
+}
