@@ -3,6 +3,8 @@ import type { Database } from './db/index.ts';
 import { createAccountService } from './modules/accounts/service.ts';
 import { createSessionService } from './modules/accounts/sessions.ts';
 import { createAuditService } from './modules/audit/service.ts';
+import { createChainService } from './modules/commissioning/chain/service.ts';
+import { createOcdsService } from './modules/commissioning/ocds/service.ts';
 import { createOpportunityService } from './modules/commissioning/opportunities/service.ts';
 import { createSpecificationService } from './modules/commissioning/specifications/service.ts';
 import { createNeedsService } from './modules/needs/service.ts';
@@ -34,6 +36,8 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const needs = createNeedsService({ db, audit, outbox, serviceName: place.serviceName, baseUrl: config.baseUrl });
   const specifications = createSpecificationService({ db, config, audit, outbox });
   const opportunities = createOpportunityService({ db, config, place, audit, outbox, specifications });
+  const ocds = createOcdsService({ db, config, place });
+  const chain = createChainService({ db });
   return {
     db,
     config,
@@ -51,6 +55,8 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     needs,
     specifications,
     opportunities,
+    ocds,
+    chain,
   };
 }
 

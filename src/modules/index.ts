@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.ts';
 import accounts from './accounts/routes.ts';
 import admin from './admin/routes.ts';
+import ocds from './commissioning/ocds/routes.ts';
 import opportunities from './commissioning/opportunities/routes.ts';
 import specifications from './commissioning/specifications/routes.ts';
 import needs from './needs/routes.ts';
@@ -29,4 +30,5 @@ export const modules: ModuleRoutes[] = [
   needs,
   specifications,
   opportunities,
+  ocds,
 ];

@@ -113,6 +113,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       contributions,
       // Drafts are shown to staff only; published specifications to everyone.
       specifications: (await services.specifications.forNeed(a.id)).filter((s) => staff || s.status === 'published'),
+      chain: await services.chain.forNeed(a.id, { staff }),
       responses: contributions.filter((c) => c.response && !c.hidden_at),
       supportCount: a.supporters.length,
       supported: !!user && a.supporters.includes(user.id),
