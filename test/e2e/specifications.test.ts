@@ -13,7 +13,8 @@ import {
 
 // A co-produced specification, from a need to publication, with JavaScript on and off:
 // a commissioner drafts it from a needs assessment and invites a resident; the resident comments and signs off;
-// publishing without an outcomes framework is refused with what is missing; the framework is added; publishing succeeds.
+// creating an opportunity without an outcomes framework is refused with what is missing; the framework is added; the
+// opportunity form opens.
 describe.skipIf(!hasChromium)('co-producing a specification', () => {
   let site: Awaited<ReturnType<typeof startSite>>;
   let browser: Browser;
@@ -75,16 +76,17 @@ describe.skipIf(!hasChromium)('co-producing a specification', () => {
       await r.press('Sign off version 1');
       expect(await body(r)).toContain('Every co-producer has now signed it off');
 
-      // Publishing without an outcomes framework is refused, saying what is missing.
+      // Creating an opportunity without an outcomes framework is refused, saying what is missing.
       await c.visit(specUrl);
       expect(await body(c)).toContain('Saturday mornings too');
-      await c.press('Publish as an opportunity');
+      await c.press('Create an opportunity from this specification');
       const summary = c.page.locator('.govuk-error-summary');
-      expect(await summary.textContent()).toContain('This specification cannot be published yet');
+      expect(await summary.textContent()).toContain('An opportunity cannot be created from this specification yet');
       expect(await summary.textContent()).toContain('Add at least one outcome to the outcomes framework');
       expect(await summary.textContent()).not.toContain('signed off');
 
       // The framework is added: an outcome, then an indicator.
+      await c.visit(specUrl);
       await c.fill('Outcome', 'Young carers have time for themselves');
       await c.press('Add outcome');
       expect(await c.heading()).toBe('Add an indicator');
@@ -100,9 +102,9 @@ describe.skipIf(!hasChromium)('co-producing a specification', () => {
       await c.press('Add indicator');
       expect(await body(c)).toContain('Indicator added');
 
-      await c.press('Publish as an opportunity');
-      expect(await body(c)).toContain('The specification is published');
-      expect(await body(c)).toContain('Opportunities are not yet part of this service');
+      // Now the specification is ready to become an opportunity.
+      await c.press('Create an opportunity from this specification');
+      expect(await c.heading()).toBe('Create an opportunity');
 
       // The need links to the specification that answers it.
       await c.visit(`/needs/${need.slug}`);

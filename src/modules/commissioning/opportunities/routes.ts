@@ -93,7 +93,11 @@ const routes: ModuleRoutes = async (app, { services }) => {
       return reply.code(400).view(`${VIEWS}/not-ready.njk`, {
         title: 'This specification is not ready',
         spec: found.spec,
-        missing: found.missing,
+        // The specification's own links point into its page.
+        missing: found.missing.map((m) => ({
+          ...m,
+          href: m.href.startsWith('#') ? `/specifications/${found.spec.slug}${m.href}` : m.href,
+        })),
       });
     }
     return reply.view(`${VIEWS}/details.njk`, {
