@@ -6,6 +6,7 @@ import type { DB } from '../db/schema.ts';
 import { hashPassword } from '../modules/accounts/passwords.ts';
 import { placesDir } from '../modules/place/config.ts';
 import type { Services } from '../services.ts';
+import { removeDemoCommissioning, seedDemoCommissioning } from './commissioning.ts';
 import { DEMO_PASSWORD, type DemoData, generateDemoData, type PlaceHints, type SeedScale } from './generate.ts';
 import { seedDemoNeeds } from './needs.ts';
 import { removeDemoSpend, seedDemoSpend } from './spend.ts';
@@ -94,6 +95,7 @@ export async function seedDemo(
   });
   await seedDemoSpend(services);
   await seedDemoNeeds(services);
+  await seedDemoCommissioning(services);
   return {
     scale: options.scale,
     organisations: data.organisations.length,
@@ -152,6 +154,8 @@ export async function hasDemoData(db: Database): Promise<boolean> {
 export async function removeDemoData(services: Services): Promise<{ organisations: number; users: number }> {
   return services.db.transaction().execute(async (trx) => {
     await removeDemoSpend(trx);
+    // The commissioning chain first: its rows point at demo people and organisations without cascading.
+    await removeDemoCommissioning(trx);
     const { rows: refs } = await sql<{ source: string; column: string; nullable: boolean; target: string }>`
       select c.conrelid::regclass::text as source, a.attname as column, not a.attnotnull as nullable,
              c.confrelid::regclass::text as target

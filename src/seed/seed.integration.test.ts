@@ -4,8 +4,10 @@ import { createTestContext, type TestContext, testConfig } from '../../test/supp
 import { testDatabase } from '../../test/support/db.ts';
 import type { DatabaseHandle } from '../db/index.ts';
 import { verifyPassword } from '../modules/accounts/passwords.ts';
+import { haveOcdsSchemas, ocdsValidator } from '../modules/commissioning/ocds/validator.ts';
 import { loadPlace } from '../modules/place/config.ts';
 import { createServices } from '../services.ts';
+import { demoChainSlugs, seedDemoCommissioning } from './commissioning.ts';
 import { DEMO_PASSWORD, demoSignIns, removeDemoData, seedDemo } from './demo.ts';
 import { seedDemoIfEmpty } from './index.ts';
 
@@ -170,6 +172,126 @@ describe('the demo data', () => {
     }
   }, 120_000);
 
+  it('has commissioning chains at every stage, and one complete from the need to a monitored award', async () => {
+    const db = t.handle.db;
+    const specs = await db
+      .selectFrom('specification as s')
+      .innerJoin('needs_assessment as n', 'n.id', 's.needs_assessment_id')
+      .select(['s.slug', 's.status', 's.is_demo', 'n.is_demo as need_is_demo'])
+      .orderBy('s.slug')
+      .execute();
+    expect(specs.map((s) => [s.slug, s.status])).toEqual([
+      ['demo-after-school-safe-spaces', 'published'],
+      ['demo-carers-breaks-and-peer-support', 'signed_off'],
+      ['demo-getting-online-service', 'draft'],
+      ['demo-warm-spaces-network', 'published'],
+    ]);
+    expect(specs.every((s) => s.is_demo && s.need_is_demo)).toBe(true);
+    const opportunities = await db
+      .selectFrom('opportunity as o')
+      .innerJoin('specification as s', 's.id', 'o.specification_id')
+      .select(['o.id', 'o.slug', 'o.ocid', 'o.status', 's.slug as spec'])
+      .orderBy('o.slug')
+      .execute();
+    expect(opportunities.map((o) => [o.spec, o.status])).toEqual([
+      ['demo-after-school-safe-spaces', 'open'],
+      ['demo-warm-spaces-network', 'awarded'],
+    ]);
+    const [open, done] = opportunities;
+    const lots = await db.selectFrom('lot').select(['opportunity_id', 'suits_small']).execute();
+    expect(lots.filter((l) => l.opportunity_id === open!.id).map((l) => l.suits_small)).toEqual([false, true]);
+    const answered = await db
+      .selectFrom('clarification')
+      .select('id')
+      .where('opportunity_id', '=', open!.id)
+      .where('answer', 'is not', null)
+      .execute();
+    expect(answered.length).toBe(2);
+
+    // The complete chain: a need, a co-produced specification, an opportunity, two bids, a panel and an award.
+    const warm = await db
+      .selectFrom('specification')
+      .select('id')
+      .where('slug', '=', 'demo-warm-spaces-network')
+      .executeTakeFirstOrThrow();
+    const versions = await db
+      .selectFrom('specification_version')
+      .select('id')
+      .where('specification_id', '=', warm.id)
+      .execute();
+    expect(versions.length).toBe(2);
+    const coproducers = await db
+      .selectFrom('specification_coproducer')
+      .select('signed_off_at')
+      .where('specification_id', '=', warm.id)
+      .execute();
+    expect(coproducers.length).toBe(2);
+    expect(coproducers.every((c) => c.signed_off_at)).toBe(true);
+    const apps = await db
+      .selectFrom('application')
+      .select(['id', 'kind', 'status', 'rank', 'feedback', 'is_demo'])
+      .where('opportunity_id', '=', done!.id)
+      .orderBy('rank')
+      .execute();
+    expect(apps.map((a) => [a.kind, a.status, a.rank])).toEqual([
+      ['partnership', 'successful', 1],
+      ['single', 'unsuccessful', 2],
+    ]);
+    expect(apps.every((a) => a.is_demo && a.feedback)).toBe(true);
+    const partners = await db
+      .selectFrom('application_partner')
+      .select(['confirmed_at', 'share_pence'])
+      .where('application_id', '=', apps[0]!.id)
+      .execute();
+    expect(partners.length).toBe(2);
+    expect(partners.every((p) => p.confirmed_at)).toBe(true);
+    const panel = await db
+      .selectFrom('panel_member as p')
+      .innerJoin('app_user as u', 'u.id', 'p.user_id')
+      .select(['u.role', 'p.declared_at'])
+      .where('p.opportunity_id', '=', done!.id)
+      .execute();
+    expect(panel.map((p) => p.role).sort()).toEqual(['commissioner', 'officer', 'resident']);
+    expect(panel.every((p) => p.declared_at)).toBe(true);
+    const scores = await db.selectFrom('assessment_score').select('score').execute();
+    const moderated = await db.selectFrom('moderated_score').select('score').execute();
+    expect(scores.length).toBe(15); // 3 criteria × (3 members + 2 without the excluded one)
+    expect(moderated.length).toBe(6);
+    const award = await db
+      .selectFrom('award')
+      .selectAll()
+      .where('slug', '=', demoChainSlugs.awards[0]!)
+      .executeTakeFirstOrThrow();
+    expect(award).toMatchObject({ application_id: apps[0]!.id, is_demo: true, monitoring_level: 'standard' });
+    const payments = await db
+      .selectFrom('award_payment')
+      .select('amount_pence')
+      .where('award_id', '=', award.id)
+      .execute();
+    expect(payments.reduce((sum, p) => sum + Number(p.amount_pence), 0)).toBe(Number(award.value_pence));
+    const targets = await db.selectFrom('award_target').select('target').where('award_id', '=', award.id).execute();
+    expect(targets.length).toBe(2);
+
+    // Its open data is valid OCDS, and the need's page shows the whole chain.
+    const res = await t.app.inject(`/open-data/ocds/releases/${done!.ocid}.json`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().releases[0].tag).toEqual(['tender', 'award']);
+    if (haveOcdsSchemas) {
+      const validate = ocdsValidator();
+      const all = (await t.app.inject('/open-data/ocds/releases.json')).json();
+      expect(all.releases.length).toBe(2);
+      expect(validate(all) || validate.errors).toBe(true);
+    }
+    const need = await (await t.as(null)).get('/needs/demo-warm-welcoming-spaces');
+    expect(need.body).toContain(`href="/awards/${award.slug}"`);
+
+    // Seeding again refreshes the chains in place: the same addresses and ocids.
+    await seedDemoCommissioning(t.services);
+    const again = await db.selectFrom('opportunity').select(['slug', 'ocid']).orderBy('slug').execute();
+    expect(again).toEqual(opportunities.map((o) => ({ slug: o.slug, ocid: o.ocid })));
+    expect((await db.selectFrom('award').select('id').execute()).map((a) => a.id)).toEqual([award.id]);
+  });
+
   it('removes only demo data, keeps real records that point at it, and loads again beside real data', async () => {
     const db = t.handle.db;
     const officer = await db
@@ -212,5 +334,31 @@ describe('the demo data', () => {
       .execute();
     expect(clash.length).toBe(2);
     expect(clash.find((c) => c.is_demo)!.slug).toBe(`${demoOrg.slug}-demo-2`);
+  });
+
+  it('removes every demo needs assessment and the whole of every demo chain', async () => {
+    const db = t.handle.db;
+    expect((await db.selectFrom('award').select('id').execute()).length).toBe(1);
+    await removeDemoData(t.services);
+    for (const table of [
+      'needs_assessment',
+      'specification',
+      'specification_version',
+      'outcome',
+      'outcome_indicator',
+      'opportunity',
+      'lot',
+      'application',
+      'application_partner',
+      'panel_member',
+      'assessment_score',
+      'moderated_score',
+      'award',
+      'award_payment',
+      'award_target',
+    ] as const) {
+      const rows = await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      expect(Number(rows.n), table).toBe(0);
+    }
   });
 });
