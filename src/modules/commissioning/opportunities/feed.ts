@@ -58,7 +58,7 @@ export function atomFeed({ baseUrl, title, rows }: { baseUrl: string; title: str
     '<feed xmlns="http://www.w3.org/2005/Atom">',
     `  <id>${escapeXml(self)}</id>`,
     `  <title type="text">${escapeXml(title)}</title>`,
-    `  <updated>${new Date(updated || 0).toISOString()}</updated>`,
+    `  <updated>${(updated ? new Date(updated) : new Date()).toISOString()}</updated>`,
     `  <author><name>${escapeXml(title)}</name></author>`,
     `  <link rel="self" type="application/atom+xml" href="${escapeXml(self)}"/>`,
     `  <link rel="alternate" type="text/html" href="${escapeXml(`${baseUrl}/opportunities`)}"/>`,

@@ -537,6 +537,7 @@ describe('clarification questions', () => {
     expect((await visitor.get(url)).body).not.toContain('shared');
 
     const staff = await t.as('officer');
+    expect((await staff.get(url)).body).toContain('(1 waiting)');
     const list = await staff.get(`${url}/clarifications`);
     expect(list.body).toContain('Can a lot be &lt;shared&gt; by two groups?');
     expect((await member.get(`${url}/clarifications`)).statusCode).toBe(403);
@@ -637,7 +638,9 @@ describe('the public list and feed', () => {
     };
     expect(await only('route=light_touch_contract')).toEqual([later.slug]);
     expect(await only('service_area=103')).toEqual([soon.slug]);
-    expect(await only('ward=thornton-heath')).toEqual([soon.slug]);
+    // The others are for the whole borough, so they cover Thornton Heath too; one for Norbury does not.
+    expect(await only('ward=thornton-heath')).toEqual([soon.slug, later.slug, closed.slug]);
+    expect(await only('ward=norbury-park')).toEqual([later.slug, closed.slug]);
     expect(await only('min_value=100%2C000')).toEqual([later.slug]);
     expect(await only('max_value=20000')).toEqual([soon.slug]);
     expect(await only('min_value=20000&max_value=50000')).toEqual([soon.slug, closed.slug]);

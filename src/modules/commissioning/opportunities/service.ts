@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { ExpressionBuilder } from 'kysely';
 import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/index.ts';
-import type { OpportunityRoute, OpportunityStatus, Role } from '../../../db/schema.ts';
+import type { DB, OpportunityRoute, OpportunityStatus, Role } from '../../../db/schema.ts';
 import type { AuditService } from '../../audit/service.ts';
 import { checkDocument } from '../../needs/evidence.ts';
 import type { OutboxService } from '../../outbox/service.ts';
@@ -401,14 +402,12 @@ export function createOpportunityService({
     if (filters.route) q = q.where('o.route', '=', filters.route);
     if (filters.serviceArea) q = q.where('o.service_area', '=', filters.serviceArea);
     if (filters.ward) {
+      // An opportunity for the whole borough (no wards named) covers every ward.
       const ward = filters.ward;
-      q = q.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('opportunity_ward as w')
-            .select('w.opportunity_id')
-            .whereRef('w.opportunity_id', '=', 'o.id')
-            .where('w.ward_code', '=', ward),
-        ),
+      const wardsOf = (eb: ExpressionBuilder<DB & { o: DB['opportunity'] }, 'o'>) =>
+        eb.selectFrom('opportunity_ward as w').select('w.opportunity_id').whereRef('w.opportunity_id', '=', 'o.id');
+      q = q.where((eb) =>
+        eb.or([eb.exists(wardsOf(eb).where('w.ward_code', '=', ward)), eb.not(eb.exists(wardsOf(eb)))]),
       );
     }
     if (filters.minPence !== undefined) q = q.where('o.total_value_pence', '>=', filters.minPence);
@@ -985,6 +984,16 @@ export function createOpportunityService({
         .where('answer', 'is', null)
         .orderBy('asked_at')
         .execute();
+    },
+
+    async unansweredCount(opportunityId: string) {
+      const row = await db
+        .selectFrom('clarification')
+        .select(({ fn }) => fn.countAll<number>().as('n'))
+        .where('opportunity_id', '=', opportunityId)
+        .where('answer', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
 
     async unansweredClarifications(actor: Actor, slug: string) {
