@@ -323,7 +323,37 @@ describe('editing a draft', () => {
     const o = (await t.services.opportunities.bySlug(slug))!;
     expect(o.questions[0]).toMatchObject({ prompt: 'How will you reach carers?', word_limit: 500 });
     expect(o.criteria.map((c) => c.weight)).toEqual([60]);
+    // Changing them: the weight may rise only as far as 100% in all.
+    const c = o.criteria[0]!.id;
+    expect((await commissioner.get(`/opportunities/${slug}/criteria/${c}`)).body).toContain('value="60"');
+    await commissioner.post(`/opportunities/${slug}/criteria`, { title: 'Value', weight: '40', max_score: '5' });
+    const tooMuch = await commissioner.post(`/opportunities/${slug}/criteria/${c}`, {
+      title: 'Local need',
+      weight: '70',
+      max_score: '5',
+    });
+    expect(tooMuch.statusCode).toBe(400);
+    expect(tooMuch.body).toContain('The weights would add up to 110%: the weight can be at most 60%');
+    expect(tooMuch.body).toContain('value="70"');
+    const fine = await commissioner.post(`/opportunities/${slug}/criteria/${c}`, {
+      title: 'Local need',
+      weight: '50',
+      max_score: '10',
+    });
+    expect(fine.statusCode).toBe(303);
     const q = o.questions[0]!.id;
+    const changed = await commissioner.post(`/opportunities/${slug}/questions/${q}`, {
+      prompt: 'Who will you reach?',
+      word_limit: '',
+    });
+    expect(changed.statusCode).toBe(303);
+    const after = (await t.services.opportunities.bySlug(slug))!;
+    expect(after.questions[0]).toMatchObject({ prompt: 'Who will you reach?', word_limit: null });
+    expect(after.criteria.map((x) => [x.weight, x.max_score])).toEqual([
+      [50, 10],
+      [40, 5],
+    ]);
+    expect((await audits('assessment_criterion.updated')).some((a) => a.entity_id === c)).toBe(true);
     expect((await commissioner.post(`/opportunities/${slug}/questions/${q}/remove`)).statusCode).toBe(303);
     expect((await t.services.opportunities.bySlug(slug))!.questions).toHaveLength(0);
   });

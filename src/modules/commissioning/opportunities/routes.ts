@@ -387,6 +387,43 @@ const routes: ModuleRoutes = async (app, { services }) => {
       return reply.seeOther(`/opportunities/${request.params.slug}/questions`, 'Question added');
     },
   );
+  type QuestionParams = { Params: { slug: string; questionId: string } };
+  async function questionPage(request: FastifyRequest<QuestionParams>, reply: FastifyReply, form?: Form) {
+    const found = await draftFor(request, reply);
+    if (!found.o) return found.reply;
+    const q = found.o.questions.find((x) => x.id === request.params.questionId);
+    if (!q) return reply.errorPage(404, 'Page not found', ['There is no such question.']);
+    return reply.view(`${VIEWS}/question.njk`, {
+      title: 'Change a question',
+      o: found.o,
+      q,
+      backLink: `/opportunities/${found.o.slug}/questions`,
+      ...(form ?? {
+        ...empty(),
+        values: { prompt: q.prompt, guidance: q.guidance, word_limit: q.word_limit ? String(q.word_limit) : '' },
+      }),
+    });
+  }
+  app.get<QuestionParams>(
+    '/opportunities/:slug/questions/:questionId',
+    { config: { access: STAFF } },
+    (request, reply) => questionPage(request, reply),
+  );
+  app.post<QuestionParams & { Body: Body }>(
+    '/opportunities/:slug/questions/:questionId',
+    { config: { access: STAFF } },
+    async (request, reply) => {
+      const form = parseForm(questionForm, request.body);
+      if (!form.ok) return questionPage(request, reply.code(400), form);
+      const result = await opps.updateQuestion(actorOf(request), request.params.slug, request.params.questionId, {
+        prompt: form.data.prompt,
+        guidance: form.data.guidance,
+        wordLimit: form.data.word_limit,
+      });
+      if (!result.ok) return refuse(reply, result);
+      return reply.seeOther(`/opportunities/${request.params.slug}/questions`, 'Question saved');
+    },
+  );
   app.post<{ Params: { slug: string; questionId: string } }>(
     '/opportunities/:slug/questions/:questionId/remove',
     { config: { access: STAFF } },
@@ -431,6 +468,54 @@ const routes: ModuleRoutes = async (app, { services }) => {
         return refuse(reply, result);
       }
       return reply.seeOther(`/opportunities/${request.params.slug}/criteria`, 'Criterion added');
+    },
+  );
+  type CriterionParams = { Params: { slug: string; criterionId: string } };
+  async function criterionPage(request: FastifyRequest<CriterionParams>, reply: FastifyReply, form?: Form) {
+    const found = await draftFor(request, reply);
+    if (!found.o) return found.reply;
+    const c = found.o.criteria.find((x) => x.id === request.params.criterionId);
+    if (!c) return reply.errorPage(404, 'Page not found', ['There is no such criterion.']);
+    return reply.view(`${VIEWS}/criterion.njk`, {
+      title: 'Change a criterion',
+      o: found.o,
+      c,
+      left: 100 - found.o.totalWeight + c.weight,
+      backLink: `/opportunities/${found.o.slug}/criteria`,
+      ...(form ?? {
+        ...empty(),
+        values: {
+          title: c.title,
+          description: c.description,
+          weight: String(c.weight),
+          max_score: String(c.max_score),
+        },
+      }),
+    });
+  }
+  app.get<CriterionParams>(
+    '/opportunities/:slug/criteria/:criterionId',
+    { config: { access: STAFF } },
+    (request, reply) => criterionPage(request, reply),
+  );
+  app.post<CriterionParams & { Body: Body }>(
+    '/opportunities/:slug/criteria/:criterionId',
+    { config: { access: STAFF } },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const form = parseForm(criterionForm, body);
+      if (!form.ok) return criterionPage(request, reply.code(400), form);
+      const result = await opps.updateCriterion(actorOf(request), request.params.slug, request.params.criterionId, {
+        title: form.data.title,
+        description: form.data.description,
+        weight: form.data.weight,
+        maxScore: form.data.max_score,
+      });
+      if (!result.ok) {
+        if (result.issues) return criterionPage(request, reply.code(400), formErrors(result.issues, body));
+        return refuse(reply, result);
+      }
+      return reply.seeOther(`/opportunities/${request.params.slug}/criteria`, 'Criterion saved');
     },
   );
   app.post<{ Params: { slug: string; criterionId: string } }>(

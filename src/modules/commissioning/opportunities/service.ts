@@ -686,6 +686,41 @@ export function createOpportunityService({
       return removeChild(actor, slug, 'lot', lotId, 'There is no such lot.');
     },
 
+    /** Changes a question in place, keeping its position. */
+    async updateQuestion(
+      actor: Actor,
+      slug: string,
+      questionId: string,
+      input: QuestionInput,
+    ): Promise<Done | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const updated = UUID.test(questionId)
+          ? await trx
+              .updateTable('opportunity_question')
+              .set({ prompt: input.prompt, guidance: input.guidance, word_limit: input.wordLimit })
+              .where('id', '=', questionId)
+              .where('opportunity_id', '=', found.o.id)
+              .returning('id')
+              .executeTakeFirst()
+          : undefined;
+        if (!updated) return { ok: false, status: 404, message: 'There is no such question.' } as const;
+        await touch(found.o.id, trx);
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'opportunity_question.updated',
+            entityType: 'opportunity_question',
+            entityId: questionId,
+            detail: { opportunity: slug, ...input },
+          },
+          trx,
+        );
+        return { ok: true };
+      });
+    },
+
     async addQuestion(actor: Actor, slug: string, input: QuestionInput): Promise<Done | Refusal> {
       return db.transaction().execute(async (trx) => {
         const found = await editable(actor, slug, trx);
@@ -758,6 +793,49 @@ export function createOpportunityService({
             action: 'assessment_criterion.created',
             entityType: 'assessment_criterion',
             entityId: row.id,
+            detail: { opportunity: slug, ...input },
+          },
+          trx,
+        );
+        return { ok: true };
+      });
+    },
+
+    /** Changes a criterion in place; the weights may still not add up to more than 100. */
+    async updateCriterion(
+      actor: Actor,
+      slug: string,
+      criterionId: string,
+      input: CriterionInput,
+    ): Promise<Done | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const all = await trx
+          .selectFrom('assessment_criterion')
+          .select(['id', 'weight'])
+          .where('opportunity_id', '=', found.o.id)
+          .execute();
+        if (!all.some((c) => c.id === criterionId)) {
+          return { ok: false, status: 404, message: 'There is no such criterion.' } as const;
+        }
+        const others = all.filter((c) => c.id !== criterionId).reduce((s, c) => s + c.weight, 0);
+        if (others + input.weight > 100) {
+          const message = `The weights would add up to ${others + input.weight}%: the weight can be at most ${100 - others}%`;
+          return { ok: false, status: 400, message, issues: [{ field: 'weight', message }] } as const;
+        }
+        await trx
+          .updateTable('assessment_criterion')
+          .set({ title: input.title, description: input.description, weight: input.weight, max_score: input.maxScore })
+          .where('id', '=', criterionId)
+          .execute();
+        await touch(found.o.id, trx);
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'assessment_criterion.updated',
+            entityType: 'assessment_criterion',
+            entityId: criterionId,
             detail: { opportunity: slug, ...input },
           },
           trx,
