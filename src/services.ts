@@ -3,6 +3,7 @@ import type { Database } from './db/index.ts';
 import { createAccountService } from './modules/accounts/service.ts';
 import { createSessionService } from './modules/accounts/sessions.ts';
 import { createAuditService } from './modules/audit/service.ts';
+import { createApplicationService } from './modules/commissioning/applications/service.ts';
 import { createChainService } from './modules/commissioning/chain/service.ts';
 import { createOcdsService } from './modules/commissioning/ocds/service.ts';
 import { createOpportunityService } from './modules/commissioning/opportunities/service.ts';
@@ -38,6 +39,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const opportunities = createOpportunityService({ db, config, place, audit, outbox, specifications });
   const ocds = createOcdsService({ db, config, place });
   const chain = createChainService({ db });
+  const applications = createApplicationService({ db, config, audit, outbox });
   return {
     db,
     config,
@@ -57,6 +59,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     opportunities,
     ocds,
     chain,
+    applications,
   };
 }
 
