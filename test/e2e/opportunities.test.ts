@@ -111,6 +111,18 @@ describe.skipIf(!hasChromium)('publishing an opportunity', () => {
     await c.fill('Weight', '100');
     await c.press('Add criterion');
     expect(await body(c)).toContain('The weights add up to 100%');
+    await c.follow('Change');
+    expect(await c.heading()).toBe('Change a criterion');
+    await c.fill('Highest score', '10');
+    await c.press('Save criterion');
+    expect(await body(c)).toContain('Criterion saved');
+    // The other pages of a draft pass the same checks.
+    await c.visit(`${oppUrl}/documents`);
+    expect(await c.heading()).toBe('Documents for bidders');
+    await c.visit(`${oppUrl}/details`);
+    expect(await c.heading()).toBe('Opportunity details');
+    await c.visit('/opportunities/drafts');
+    expect(await body(c)).toContain(title);
     await c.visit(`${oppUrl}/publish`);
     await c.press('Publish opportunity');
     expect(await body(c)).toContain('The opportunity is published and open for bids');
