@@ -292,6 +292,30 @@ describe('the demo data', () => {
     expect((await db.selectFrom('award').select('id').execute()).map((a) => a.id)).toEqual([award.id]);
   });
 
+  it('shows every public page of the demo chains, to everyone', async () => {
+    const client = await t.as(null);
+    for (const url of [
+      '/needs/demo-warm-welcoming-spaces',
+      '/specifications/demo-warm-spaces-network',
+      '/specifications/demo-after-school-safe-spaces',
+      '/opportunities/demo-warm-spaces-network-grants',
+      '/opportunities/demo-after-school-safe-spaces-grants',
+    ]) {
+      const res = await client.get(url);
+      expect(res.statusCode, url).toBe(200);
+    }
+    // The demo commissioner, signed in through the form: no account is added beside the demo ones.
+    const staff = await t.as(null);
+    await staff.get('/sign-in');
+    await staff.post('/sign-in', { email: 'commissioner@demo.example', password: DEMO_PASSWORD });
+    for (const url of [
+      '/specifications/demo-getting-online-service',
+      '/specifications/demo-carers-breaks-and-peer-support',
+    ]) {
+      expect((await staff.get(url)).statusCode, url).toBe(200);
+    }
+  });
+
   it('removes only demo data, keeps real records that point at it, and loads again beside real data', async () => {
     const db = t.handle.db;
     const officer = await db
