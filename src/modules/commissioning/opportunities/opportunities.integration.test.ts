@@ -564,7 +564,10 @@ describe('clarification questions', () => {
     expect((await member.get(url)).body).toContain('Your questions waiting for an answer');
 
     const visitor = await t.as(null);
-    expect((await visitor.get(url)).body).not.toContain('shared');
+    const anonymous = await visitor.get(url);
+    expect(anonymous.body).not.toContain('shared');
+    expect(anonymous.body).toContain(`href="/sign-in?next=${encodeURIComponent(url)}"`);
+    expect((await resident.get(url)).body).toContain('Find your organisation');
 
     const staff = await t.as('officer');
     expect((await staff.get(url)).body).toContain('(1 waiting)');

@@ -167,7 +167,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
           ...serviceAreas.map((a) => ({ value: a.code, text: a.label, selected: values.service_area === a.code })),
         ],
         routeItems: [
-          { value: '', text: 'Any way', checked: !values.route },
+          { value: '', text: 'Any type', checked: !values.route },
           ...opportunityRoutes.map((r) => ({ value: r.code, text: r.label, checked: values.route === r.code })),
         ],
         pages: pagination('/opportunities', values, page, page * PAGE_SIZE < total),
