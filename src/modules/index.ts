@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.ts';
 import accounts from './accounts/routes.ts';
 import admin from './admin/routes.ts';
+import applications from './commissioning/applications/routes.ts';
 import ocds from './commissioning/ocds/routes.ts';
 import opportunities from './commissioning/opportunities/routes.ts';
 import specifications from './commissioning/specifications/routes.ts';
@@ -31,4 +32,5 @@ export const modules: ModuleRoutes[] = [
   specifications,
   opportunities,
   ocds,
+  applications,
 ];
