@@ -4,6 +4,8 @@ import { createAccountService } from './modules/accounts/service.ts';
 import { createSessionService } from './modules/accounts/sessions.ts';
 import { createAuditService } from './modules/audit/service.ts';
 import { createApplicationService } from './modules/commissioning/applications/service.ts';
+import { createAssessmentService } from './modules/commissioning/assessment/service.ts';
+import { createAwardService } from './modules/commissioning/awards/service.ts';
 import { createChainService } from './modules/commissioning/chain/service.ts';
 import { createOcdsService } from './modules/commissioning/ocds/service.ts';
 import { createOpportunityService } from './modules/commissioning/opportunities/service.ts';
@@ -40,6 +42,8 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const ocds = createOcdsService({ db, config, place });
   const chain = createChainService({ db });
   const applications = createApplicationService({ db, config, audit, outbox });
+  const assessment = createAssessmentService({ db, config, audit, outbox, opportunities, applications });
+  const awards = createAwardService({ db, config, place, audit, opportunities, applications });
   return {
     db,
     config,
@@ -60,6 +64,8 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     ocds,
     chain,
     applications,
+    assessment,
+    awards,
   };
 }
 
