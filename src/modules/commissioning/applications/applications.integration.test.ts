@@ -67,6 +67,9 @@ describe('starting an application', () => {
   it('lets a member start one for their organisation, once per lot, and refuses others’ organisations', async () => {
     const o = await insertOpenOpportunity(t.handle.db, tag(), { lots: 2 });
     const { client, org } = await member('Norbury Neighbours');
+    const opportunityPage = await client.get(`/opportunities/${o.slug}`);
+    expect(opportunityPage.body).toContain(`href="/opportunities/${o.slug}/apply"`);
+    expect((await (await t.as(null)).get(`/opportunities/${o.slug}`)).body).toContain('Sign in to apply');
     const form = await client.get(`/opportunities/${o.slug}/apply`);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain(org.name);
