@@ -258,6 +258,14 @@ describe('a single organisation applying', () => {
     );
     expect((await t.services.applications.byReference(reference))!.status).toBe('draft');
     expect(plainDateTime(new Date('2027-06-01T11:00:00Z'))).toBe('1 June 2027 at 12pm');
+    await t.handle.db
+      .updateTable('opportunity')
+      .set({ status: 'cancelled', closes_at: new Date(Date.now() + 3600_000) })
+      .where('id', '=', o.id)
+      .execute();
+    const cancelled = await client.post(`/applications/${reference}/submit`);
+    expect(cancelled.statusCode).toBe(409);
+    expect(cancelled.body).toContain('This opportunity has been cancelled. Applications can no longer be submitted.');
   });
 });
 

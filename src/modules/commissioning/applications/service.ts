@@ -29,7 +29,8 @@ export type TaskState = 'complete' | 'in_progress' | 'not_started';
 export type Task = { key: TaskKey; title: string; href: string; state: TaskState; problem?: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const REFERENCE = /^APP-\d{4}-\d{6}$/;
+// New references are APP-<year>-<6 digits>; older and demo ones may differ, so any plain reference is looked up.
+const REFERENCE = /^[A-Za-z0-9-]{1,60}$/;
 const LIVE: ApplicationStatus[] = ['draft', 'submitted'];
 
 // Outsiders are told there is no such application, as with draft opportunities: its existence is not theirs to know.
@@ -321,7 +322,12 @@ export function createApplicationService({
   /** Reasons the application cannot be submitted yet, each written for the applicant; empty when it can. */
   function blockers(f: Full, now: Date): Issue[] {
     const issues: Issue[] = [];
-    if (f.opportunity.effectiveStatus !== 'open' || new Date(f.opportunity.closes_at) <= now) {
+    if (f.opportunity.status === 'cancelled') {
+      issues.push({
+        field: 'deadline',
+        message: 'This opportunity has been cancelled. Applications can no longer be submitted.',
+      });
+    } else if (f.opportunity.effectiveStatus !== 'open' || new Date(f.opportunity.closes_at) <= now) {
       issues.push({
         field: 'deadline',
         message: `The closing date was ${f.closingText}. Applications can no longer be submitted.`,
