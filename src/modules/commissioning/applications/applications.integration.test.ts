@@ -115,6 +115,20 @@ describe('starting an application', () => {
     );
   });
 
+  it('makes only one application when two starts arrive at once', async () => {
+    const o = await insertOpenOpportunity(t.handle.db, tag());
+    const { client, org } = await member('Double Clickers');
+    const actor = { id: client.userId!, role: 'vcs_member' as const };
+    const input = { organisationId: org.id, lotId: null, kind: 'single' as const };
+    const results = await Promise.all([
+      t.services.applications.start(actor, o.slug, input),
+      t.services.applications.start(actor, o.slug, input),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toMatchObject({ status: 409 });
+    expect(await t.services.applications.forOpportunity(o.id)).toHaveLength(1);
+  });
+
   it('tells a member with no approved organisation how to join one, and refuses a closed opportunity', async () => {
     const o = await insertOpenOpportunity(t.handle.db, tag());
     const loner = await t.as('vcs_member');
@@ -372,6 +386,16 @@ describe('a partnership', () => {
     expect(told.find((m) => m.kind === 'application_partner_declined')!.subject).toContain(partner.org.name);
     // Having left, the partner's member no longer sees the application.
     expect((await partner.client.get(base)).statusCode).toBe(404);
+
+    // A partner the lead takes out is told so.
+    const other = await member('Removed Partner');
+    await lead.client.post(`${base}/partners`, { organisation: other.org.id, role: 'Transport', share: '50' });
+    expect((await lead.client.post(`${base}/partners/${other.org.id}/remove`)).statusCode).toBe(303);
+    expect((await outbox(other.email)).map((m) => m.kind)).toEqual([
+      'application_partner_confirmation',
+      'application_partner_removed',
+    ]);
+    expect((await lead.client.post(`${base}/partners/${lead.org.id}/remove`)).statusCode).toBe(404);
   });
 });
 

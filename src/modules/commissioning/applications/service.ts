@@ -546,6 +546,8 @@ export function createApplicationService({
           }
           lotId = input.lotId;
         }
+        // Locking the lead's row makes two starts at once (a double click) wait for each other, so only one is made.
+        await trx.selectFrom('organisation').select('id').where('id', '=', org.id).forUpdate().execute();
         let live = trx
           .selectFrom('application')
           .select(['reference', 'status'])
@@ -792,6 +794,22 @@ export function createApplicationService({
           .select('name')
           .where('id', '=', organisationId)
           .executeTakeFirstOrThrow();
+        const context = await leadContext(trx, row);
+        for (const person of await memberEmails([organisationId], trx)) {
+          await outbox.queue(
+            {
+              to: person.email,
+              subject: `${org.name} is no longer a partner in application ${row.reference}`,
+              body: [
+                `Hello ${person.name},`,
+                '',
+                `${context.leadName} has taken ${org.name} out of its application to "${context.opportunityTitle}". There is nothing more for you to confirm.`,
+              ].join('\n'),
+              kind: 'application_partner_removed',
+            },
+            trx,
+          );
+        }
         await touch(row.id, trx);
         await record(trx, actor, 'partner_removed', row.id, { organisationId });
         return { ok: true, name: org.name };
