@@ -111,6 +111,17 @@ describe.skipIf(!hasChromium)('applying for an opportunity', () => {
 
     await s.visit('/applications');
     expect(await body(s)).toContain(reference);
+    await s.visit(`/applications/${reference}/withdraw`);
+    expect(await s.heading()).toBe('Withdraw the application');
+
+    // Staff find it among the applications received.
+    const officer = await addPerson(site, 'officer', 'applications.officer@example.test', 'Olu Officer');
+    const staff = await signInAs(await newContext(browser, { javaScript: false }), site.baseUrl, officer);
+    await staff.visit(`/opportunities/${o.slug}`);
+    await staff.follow('Applications received');
+    expect(await body(staff)).toContain(reference);
+    await staff.follow(reference);
+    expect(await body(staff)).toContain('Weekly breaks for carers');
   });
 
   it('two organisations apply jointly with JavaScript on; the partner confirms, the lead submits', async () => {
