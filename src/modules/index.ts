@@ -3,6 +3,8 @@ import type { Services } from '../services.ts';
 import accounts from './accounts/routes.ts';
 import admin from './admin/routes.ts';
 import applications from './commissioning/applications/routes.ts';
+import assessment from './commissioning/assessment/routes.ts';
+import awards from './commissioning/awards/routes.ts';
 import ocds from './commissioning/ocds/routes.ts';
 import opportunities from './commissioning/opportunities/routes.ts';
 import specifications from './commissioning/specifications/routes.ts';
@@ -33,4 +35,6 @@ export const modules: ModuleRoutes[] = [
   opportunities,
   ocds,
   applications,
+  assessment,
+  awards,
 ];

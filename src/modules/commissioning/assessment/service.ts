@@ -466,7 +466,7 @@ export function createAssessmentService({
           ok: true,
           opportunity: o,
           reference,
-          title: app.title,
+          applicationTitle: app.title,
           excluded: { ...exclusion, text: reasonText[exclusion.reason] },
         } as const;
       if (!member.declared_at)
@@ -481,7 +481,7 @@ export function createAssessmentService({
         ok: true,
         opportunity: o,
         reference,
-        title: app.title,
+        applicationTitle: app.title,
         excluded: null,
         application: full,
         own,

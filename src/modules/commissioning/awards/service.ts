@@ -40,6 +40,10 @@ export type AwardInput = {
   monitoringFrequency: MonitoringFrequency;
   monitoringPlan: string;
 };
+type AwardContext = {
+  opportunity: NonNullable<Awaited<ReturnType<OpportunityService['bySlug']>>>;
+  application: NonNullable<Awaited<ReturnType<ApplicationService['full']>>>;
+};
 export type AwardFilters = { year?: string; area?: string; route?: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -300,7 +304,7 @@ export function createAwardService({
       actor: Actor,
       slug: string,
       reference: string,
-    ): Promise<Refusal | Done<{ defaults: AwardInput; context: Awaited<ReturnType<typeof context>> & object }>> {
+    ): Promise<Refusal | Done<{ defaults: AwardInput; context: AwardContext }>> {
       const ctx = await context(actor, slug, reference);
       if ('ok' in ctx) return ctx;
       const f = ctx.application;
@@ -343,7 +347,7 @@ export function createAwardService({
       if ('ok' in ctx) return ctx;
       const issues: Issue[] = [];
       if (input.endsOn && input.startsOn && input.endsOn < input.startsOn)
-        issues.push({ field: 'endsOn', message: 'The end date must be the same as or after the start date' });
+        issues.push({ field: 'ends', message: 'The end date must be the same as or after the start date' });
       if (input.payments.length === 0) issues.push({ field: 'payments', message: 'Add at least one payment' });
       const total = input.payments.reduce((s, p) => s + p.amountPence, 0);
       if (input.payments.length && total !== input.valuePence)

@@ -1,0 +1,407 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
+import { type ClosedOpportunity, insertClosedOpportunity } from './fixture.ts';
+import { percentText, rankByLot, weightedPercent } from './rules.ts';
+
+let t: TestContext;
+let n = 0;
+
+beforeAll(async () => {
+  t = await createTestContext();
+});
+afterAll(async () => t?.close());
+
+async function person(role: 'resident' | 'officer' | 'commissioner' | 'vcs_member', name: string) {
+  const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${++n}@example.test`;
+  const client = await t.as(role, { email, name });
+  return { client, email, id: client.userId! };
+}
+
+/** A closed opportunity with an application from a lead and its partner, and a single one. */
+async function setting(tag: string) {
+  const o = await insertClosedOpportunity(t.services, t.handle.db, tag);
+  const lead = await o.org('Selhurst Lunch Club');
+  const partner = await o.org('Broad Green Kitchen');
+  const single = await o.org('Waddon Meals');
+  const partnership = await o.application(lead, o.lot1, {
+    partners: [{ id: partner, role: 'Cooking', sharePence: 1_000_000 }],
+  });
+  const alone = await o.application(single, o.lot1);
+  const commissioner = await person('commissioner', 'Cara Commissioner');
+  return { o, lead, partner, single, partnership, alone, commissioner };
+}
+
+async function addToPanel(commissioner: TestClient, o: ClosedOpportunity, email: string) {
+  const res = await commissioner.post(`/opportunities/${o.slug}/assessment/panel`, { email });
+  expect(res.statusCode).toBe(303);
+}
+
+const declareNone = async (client: TestClient, o: ClosedOpportunity) => {
+  const res = await client.post(`/opportunities/${o.slug}/panel/declaration`, { declaration: 'none' });
+  expect(res.statusCode).toBe(303);
+};
+
+function scoreFields(o: ClosedOpportunity, quality: number, value: number) {
+  return {
+    criteria: [o.quality, o.value],
+    [`score-${o.quality}`]: String(quality),
+    [`comment-${o.quality}`]: 'Clear plan',
+    [`score-${o.value}`]: String(value),
+    [`comment-${o.value}`]: 'Fair costs',
+  };
+}
+
+function moderationFields(o: ClosedOpportunity, quality: number, value: number) {
+  return {
+    criteria: [o.quality, o.value],
+    [`score-${o.quality}`]: String(quality),
+    [`note-${o.quality}`]: 'Agreed at the meeting',
+    [`score-${o.value}`]: String(value),
+    [`note-${o.value}`]: 'Agreed at the meeting',
+  };
+}
+
+describe('the arithmetic', () => {
+  it('weights each moderated score by its criterion and ranks within a lot', () => {
+    // Worked by hand: quality weight 60 out of 5, value weight 40 out of 10.
+    // A: 4/5 and 7/10 → 60 × 0.8 + 40 × 0.7 = 48 + 28 = 76.0%
+    // B: 3/5 and 9/10 → 60 × 0.6 + 40 × 0.9 = 36 + 36 = 72.0%
+    // C: 5/5 and 2/10 → 60 × 1.0 + 40 × 0.2 = 60 + 8 = 68.0%
+    // D: 2/5 and 6/10 → 24 + 24 = 48.0%, alone in lot 2 so ranked 1 there.
+    const criteria = [
+      { id: 'q', weight: 60, max_score: 5 },
+      { id: 'v', weight: 40, max_score: 10 },
+    ];
+    const total = (q: number, v: number) =>
+      weightedPercent(
+        criteria,
+        new Map([
+          ['q', q],
+          ['v', v],
+        ]),
+      );
+    expect(total(4, 7)).toBeCloseTo(76, 10);
+    expect(total(3, 9)).toBeCloseTo(72, 10);
+    expect(total(5, 2)).toBeCloseTo(68, 10);
+    expect(weightedPercent(criteria, new Map([['q', 4]]))).toBeNull();
+    // 1/3 of 100 shows as 33.3%.
+    expect(percentText(weightedPercent([{ id: 'x', weight: 100, max_score: 3 }], new Map([['x', 1]])))).toBe('33.3%');
+    const ranks = rankByLot([
+      { id: 'B', lot_id: '1', total: 72 },
+      { id: 'A', lot_id: '1', total: 76 },
+      { id: 'C', lot_id: '1', total: 68 },
+      { id: 'D', lot_id: '2', total: 48 },
+      { id: 'E', lot_id: '2', total: null },
+    ]);
+    expect(Object.fromEntries(ranks)).toEqual({ A: 1, B: 2, C: 3, D: 1, E: null });
+    // Equal totals share a rank.
+    const tied = rankByLot([
+      { id: 'x', lot_id: null, total: 50 },
+      { id: 'y', lot_id: null, total: 50 },
+      { id: 'z', lot_id: null, total: 40 },
+    ]);
+    expect(Object.fromEntries(tied)).toEqual({ x: 1, y: 1, z: 3 });
+  });
+});
+
+describe('the panel', () => {
+  it('excludes a member of an applicant automatically, shows why, and refuses a score they post directly', async () => {
+    const s = await setting('auto');
+    const partnerMember = await person('vcs_member', 'Pat Partner');
+    await s.o.member(partnerMember.id, s.partner);
+    await addToPanel(s.commissioner.client, s.o, partnerMember.email);
+
+    const recorded = await t.handle.db
+      .selectFrom('panel_exclusion')
+      .selectAll()
+      .where('user_id', '=', partnerMember.id)
+      .execute();
+    expect(recorded.map((r) => [r.application_id, r.reason])).toEqual([[s.partnership.id, 'member_of_applicant']]);
+
+    await declareNone(partnerMember.client, s.o);
+    const panel = await partnerMember.client.get(`/opportunities/${s.o.slug}/panel`);
+    expect(panel.statusCode).toBe(200);
+    expect(panel.body).toContain('You cannot score this application because you are a member of an organisation');
+
+    const page = await partnerMember.client.get(
+      `/opportunities/${s.o.slug}/panel/applications/${s.partnership.reference}`,
+    );
+    expect(page.body).toContain('You cannot score this application because');
+    expect(page.body).not.toContain('Save your scores');
+
+    const post = await partnerMember.client.post(
+      `/opportunities/${s.o.slug}/panel/applications/${s.partnership.reference}`,
+      scoreFields(s.o, 5, 10),
+    );
+    expect(post.statusCode).toBe(403);
+    const scores = await t.handle.db
+      .selectFrom('assessment_score')
+      .selectAll()
+      .where('user_id', '=', partnerMember.id)
+      .execute();
+    expect(scores).toHaveLength(0);
+
+    // Enforced even when the recorded exclusion has gone: the membership itself is checked.
+    await t.handle.db.deleteFrom('panel_exclusion').where('user_id', '=', partnerMember.id).execute();
+    const again = await t.services.assessment.score(
+      { id: partnerMember.id, role: 'vcs_member' },
+      s.o.slug,
+      s.partnership.reference,
+      [
+        { criterionId: s.o.quality, score: 5, comment: 'x' },
+        { criterionId: s.o.value, score: 10, comment: 'x' },
+      ],
+    );
+    expect(again.ok).toBe(false);
+    expect(!again.ok && again.status).toBe(403);
+
+    // The other application they may score.
+    const other = await partnerMember.client.post(
+      `/opportunities/${s.o.slug}/panel/applications/${s.alone.reference}`,
+      scoreFields(s.o, 3, 6),
+    );
+    expect(other.statusCode).toBe(303);
+  });
+
+  it('excludes a member from an application they declare an interest in, with the details', async () => {
+    const s = await setting('declared');
+    const resident = await person('resident', 'Rita Resident');
+    await addToPanel(s.commissioner.client, s.o, resident.email);
+
+    const before = await resident.client.post(
+      `/opportunities/${s.o.slug}/panel/applications/${s.alone.reference}`,
+      scoreFields(s.o, 3, 6),
+    );
+    expect(before.statusCode).toBe(409);
+    expect(before.body).toContain('Declare your interests before you score');
+
+    const missing = await resident.client.post(`/opportunities/${s.o.slug}/panel/declaration`, {
+      declaration: 'interests',
+      interests: s.alone.id,
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain('Describe your interest in this application');
+
+    const res = await resident.client.post(`/opportunities/${s.o.slug}/panel/declaration`, {
+      declaration: 'interests',
+      interests: s.alone.id,
+      [`detail-${s.alone.id}`]: 'My sister runs it',
+    });
+    expect(res.statusCode).toBe(303);
+    const row = await t.handle.db
+      .selectFrom('panel_exclusion')
+      .selectAll()
+      .where('user_id', '=', resident.id)
+      .executeTakeFirstOrThrow();
+    expect([row.application_id, row.reason, row.detail]).toEqual([
+      s.alone.id,
+      'declared_interest',
+      'My sister runs it',
+    ]);
+    const page = await resident.client.get(`/opportunities/${s.o.slug}/panel/applications/${s.alone.reference}`);
+    expect(page.body).toContain('You cannot score this application because you declared an interest in it');
+    const post = await resident.client.post(
+      `/opportunities/${s.o.slug}/panel/applications/${s.alone.reference}`,
+      scoreFields(s.o, 3, 6),
+    );
+    expect(post.statusCode).toBe(403);
+  });
+
+  it('keeps scores independent: others’ scores are hidden until your own are in', async () => {
+    const s = await setting('independent');
+    const a = await person('officer', 'Olu Officer');
+    const b = await person('resident', 'Ruth Resident');
+    for (const m of [a, b]) {
+      await addToPanel(s.commissioner.client, s.o, m.email);
+      await declareNone(m.client, s.o);
+    }
+    const url = `/opportunities/${s.o.slug}/panel/applications/${s.alone.reference}`;
+    expect(
+      (await a.client.post(url, { ...scoreFields(s.o, 4, 7), [`comment-${s.o.quality}`]: 'Olu thinks it strong' }))
+        .statusCode,
+    ).toBe(303);
+
+    const bBefore = await b.client.get(url);
+    expect(bBefore.statusCode).toBe(200);
+    expect(bBefore.body).toContain('Through GPs and faith groups.');
+    expect(bBefore.body).toContain(`name="score-${s.o.quality}"`);
+    expect(bBefore.body).not.toContain('Olu thinks it strong');
+    expect(bBefore.body).toContain('once you have scored every criterion yourself');
+
+    const bad = await b.client.post(url, { ...scoreFields(s.o, 6, 7), [`comment-${s.o.value}`]: '' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Score Quality of the service as a whole number from 0 to 5');
+    expect(bad.body).toContain('Explain your score for Value for money');
+    expect(bad.body).not.toContain('Olu thinks it strong');
+
+    expect((await b.client.post(url, scoreFields(s.o, 3, 9))).statusCode).toBe(303);
+    const bAfter = await b.client.get(url);
+    expect(bAfter.body).toContain('Olu thinks it strong');
+  });
+
+  it('refuses scoring before the closing time, and panel pages to people not on the panel', async () => {
+    const o = await insertClosedOpportunity(t.services, t.handle.db, 'early', {
+      closesAt: new Date(Date.now() + 7 * 24 * 3600 * 1000),
+    });
+    const app = await o.application(await o.org('Early Bird Lunches'), o.lot1);
+    const commissioner = await person('commissioner', 'Cleo Commissioner');
+    const officer = await person('officer', 'Ola Officer');
+    await addToPanel(commissioner.client, o, officer.email);
+    await declareNone(officer.client, o);
+    const post = await officer.client.post(
+      `/opportunities/${o.slug}/panel/applications/${app.reference}`,
+      scoreFields(o, 3, 6),
+    );
+    expect(post.statusCode).toBe(409);
+    expect(post.body).toContain('Scoring starts once the opportunity has closed');
+
+    const outsider = await person('resident', 'Omar Outsider');
+    for (const url of [
+      `/opportunities/${o.slug}/panel`,
+      `/opportunities/${o.slug}/panel/applications/${app.reference}`,
+    ]) {
+      const res = await outsider.client.get(url);
+      expect(res.statusCode).toBe(403);
+      expect(res.body).toContain('You do not have permission to see this page');
+    }
+    // Residents cannot see the staff overview nor add members; officers see it but cannot add.
+    expect((await outsider.client.get(`/opportunities/${o.slug}/assessment`)).statusCode).toBe(403);
+    expect((await officer.client.get(`/opportunities/${o.slug}/assessment`)).statusCode).toBe(200);
+    expect(
+      (await officer.client.post(`/opportunities/${o.slug}/assessment/panel`, { email: outsider.email })).statusCode,
+    ).toBe(403);
+    const unknown = await commissioner.client.post(`/opportunities/${o.slug}/assessment/panel`, {
+      email: 'nobody@example.test',
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('No one has an account with that email address');
+  });
+});
+
+describe('moderation, ranking and decisions', () => {
+  it('refuses moderation while a member has still to score, naming them; then totals and ranks per lot', async () => {
+    const s = await setting('moderation');
+    const third = await s.o.application(await s.o.org('Thornton Meals'), s.o.lot1);
+    const a = await person('officer', 'Abe Officer');
+    const b = await person('resident', 'Bea Resident');
+    for (const m of [a, b]) {
+      await addToPanel(s.commissioner.client, s.o, m.email);
+      await declareNone(m.client, s.o);
+    }
+    const scoreUrl = (ref: string) => `/opportunities/${s.o.slug}/panel/applications/${ref}`;
+    const modUrl = (ref: string) => `/opportunities/${s.o.slug}/assessment/applications/${ref}`;
+    await a.client.post(scoreUrl(s.alone.reference), scoreFields(s.o, 4, 7));
+
+    const refused = await s.commissioner.client.get(modUrl(s.alone.reference));
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('Still to score: Bea Resident');
+    const refusedPost = await s.commissioner.client.post(modUrl(s.alone.reference), moderationFields(s.o, 4, 7));
+    expect(refusedPost.statusCode).toBe(409);
+
+    for (const ref of [s.alone.reference, s.partnership.reference, third.reference]) {
+      await a.client.post(scoreUrl(ref), scoreFields(s.o, 3, 5));
+      await b.client.post(scoreUrl(ref), scoreFields(s.o, 4, 8));
+    }
+    const spread = await s.commissioner.client.get(modUrl(s.alone.reference));
+    expect(spread.statusCode).toBe(200);
+    expect(spread.body).toContain('Scores from 3 to 4');
+    expect(spread.body).toContain('Abe Officer');
+
+    // A resident panel member cannot moderate.
+    expect((await b.client.post(modUrl(s.alone.reference), moderationFields(s.o, 4, 7))).statusCode).toBe(403);
+
+    // As worked above: 76.0%, 72.0%, 68.0%.
+    expect((await s.commissioner.client.post(modUrl(s.alone.reference), moderationFields(s.o, 3, 9))).statusCode).toBe(
+      303,
+    );
+    expect(
+      (await s.commissioner.client.post(modUrl(s.partnership.reference), moderationFields(s.o, 4, 7))).statusCode,
+    ).toBe(303);
+    expect((await s.commissioner.client.post(modUrl(third.reference), moderationFields(s.o, 5, 2))).statusCode).toBe(
+      303,
+    );
+    const ranks = await t.handle.db
+      .selectFrom('application')
+      .select(['id', 'rank'])
+      .where('opportunity_id', '=', s.o.id)
+      .execute();
+    const rankOf = (id: string) => ranks.find((r) => r.id === id)?.rank;
+    expect([rankOf(s.partnership.id), rankOf(s.alone.id), rankOf(third.id)]).toEqual([1, 2, 3]);
+    const overview = await s.commissioner.client.get(`/opportunities/${s.o.slug}/assessment`);
+    expect(overview.body).toContain('76.0%');
+    expect(overview.body).toContain('72.0%');
+    expect(overview.body).toContain('68.0%');
+  });
+
+  it('requires written feedback for every applicant and tells the lead and partner members', async () => {
+    const s = await setting('decisions');
+    const leadMember = await person('vcs_member', 'Lee Lead');
+    const partnerMember = await person('vcs_member', 'Pia Partner');
+    await s.o.member(leadMember.id, s.lead);
+    await s.o.member(partnerMember.id, s.partner);
+    const m = await person('officer', 'Mo Officer');
+    await addToPanel(s.commissioner.client, s.o, m.email);
+    await declareNone(m.client, s.o);
+    for (const ref of [s.alone.reference, s.partnership.reference]) {
+      await m.client.post(`/opportunities/${s.o.slug}/panel/applications/${ref}`, scoreFields(s.o, 4, 7));
+      await s.commissioner.client.post(
+        `/opportunities/${s.o.slug}/assessment/applications/${ref}`,
+        moderationFields(s.o, 4, 7),
+      );
+    }
+    const url = `/opportunities/${s.o.slug}/assessment/decisions`;
+    const page = await s.commissioner.client.get(url);
+    expect(page.statusCode).toBe(200);
+    const noFeedback = await s.commissioner.client.post(url, {
+      applications: [s.partnership.id, s.alone.id],
+      [`outcome-${s.partnership.id}`]: 'successful',
+      [`feedback-${s.partnership.id}`]: 'A strong partnership.',
+      [`outcome-${s.alone.id}`]: 'unsuccessful',
+      [`feedback-${s.alone.id}`]: '  ',
+    });
+    expect(noFeedback.statusCode).toBe(400);
+    expect(noFeedback.body).toContain(`Write feedback for`);
+    expect(noFeedback.body).toContain('A strong partnership.');
+    // Leaving an application out of the form is no way round it either.
+    const partial = await s.commissioner.client.post(url, {
+      applications: [s.partnership.id],
+      [`outcome-${s.partnership.id}`]: 'successful',
+      [`feedback-${s.partnership.id}`]: 'A strong partnership.',
+    });
+    expect(partial.statusCode).toBe(400);
+    const undecided = await t.handle.db
+      .selectFrom('application')
+      .select('status')
+      .where('opportunity_id', '=', s.o.id)
+      .execute();
+    expect(undecided.every((a) => a.status === 'submitted')).toBe(true);
+
+    const done = await s.commissioner.client.post(url, {
+      applications: [s.partnership.id, s.alone.id],
+      [`outcome-${s.partnership.id}`]: 'successful',
+      [`feedback-${s.partnership.id}`]: 'A strong partnership.',
+      [`outcome-${s.alone.id}`]: 'unsuccessful',
+      [`feedback-${s.alone.id}`]: 'Costs were unclear.',
+    });
+    expect(done.statusCode).toBe(303);
+    const decided = await t.handle.db
+      .selectFrom('application')
+      .select(['id', 'status', 'feedback', 'decided_at'])
+      .where('opportunity_id', '=', s.o.id)
+      .execute();
+    const p = decided.find((d) => d.id === s.partnership.id)!;
+    expect([p.status, p.feedback, !!p.decided_at]).toEqual(['successful', 'A strong partnership.', true]);
+    expect(decided.find((d) => d.id === s.alone.id)!.status).toBe('unsuccessful');
+    for (const email of [leadMember.email, partnerMember.email]) {
+      const mail = await t.services.outbox.latestTo(email);
+      expect(mail?.subject).toContain('was successful');
+      expect(mail?.body).toContain('A strong partnership.');
+    }
+    const audit = await t.handle.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_id', '=', s.partnership.id)
+      .execute();
+    expect(audit.map((r) => r.action)).toContain('application.successful');
+  });
+});
