@@ -59,7 +59,8 @@ describe.skipIf(!hasChromium)('assessing applications and making an award', () =
     const scores: Record<string, [number, number]> = { [resident]: [4, 7], [officer]: [3, 8], [vcs]: [2, 5] };
     for (const email of [resident, officer, vcs]) {
       const m = await signInAs(await newContext(browser, { javaScript: false }), site.baseUrl, email);
-      await m.visit(`/opportunities/${o.slug}/panel`);
+      await m.visit('/panels');
+      await m.follow('Hot meals journey');
       await m.press('Declare your interests');
       await m.page.getByLabel('No, I have no interests to declare').check();
       await m.press('Save declaration');

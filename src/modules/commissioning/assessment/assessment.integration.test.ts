@@ -118,6 +118,9 @@ describe('the panel', () => {
       .execute();
     expect(recorded.map((r) => [r.application_id, r.reason])).toEqual([[s.partnership.id, 'member_of_applicant']]);
 
+    const panels = await partnerMember.client.get('/panels');
+    expect(panels.body).toContain(`/opportunities/${s.o.slug}/panel`);
+    expect(panels.body).toContain('Not declared');
     await declareNone(partnerMember.client, s.o);
     const panel = await partnerMember.client.get(`/opportunities/${s.o.slug}/panel`);
     expect(panel.statusCode).toBe(200);

@@ -62,6 +62,11 @@ const routes: ModuleRoutes = async (app, { services }) => {
     },
   );
 
+  app.get('/panels', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const panels = await assessment.panelsFor(request.user!.id);
+    return reply.view(`${VIEWS}/panels.njk`, { title: 'Your assessment panels', panels });
+  });
+
   app.get<Slug>('/opportunities/:slug/panel', { config: { access: 'signed-in' } }, async (request, reply) => {
     const page = await assessment.panelPage(actorOf(request), request.params.slug);
     if (!page.ok) return refuse(reply, page);

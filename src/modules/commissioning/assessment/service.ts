@@ -243,6 +243,29 @@ export function createAssessmentService({
     reasonText,
     exclusionOf,
 
+    /** The opportunities on whose panel this person sits, newest first: how a member finds their way back. */
+    async panelsFor(userId: string) {
+      const rows = await db
+        .selectFrom('panel_member as p')
+        .innerJoin('opportunity as o', 'o.id', 'p.opportunity_id')
+        .select(['o.id', 'o.slug', 'o.title', 'o.status', 'o.closes_at', 'p.declared_at'])
+        .where('p.user_id', '=', userId)
+        .orderBy('o.closes_at', 'desc')
+        .execute();
+      return rows;
+    },
+
+    /** Whether this person sits on the opportunity's panel (for a link from the opportunity's page). */
+    async isMember(opportunityId: string, userId: string) {
+      const row = await db
+        .selectFrom('panel_member')
+        .select('user_id')
+        .where('opportunity_id', '=', opportunityId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return !!row;
+    },
+
     /** Staff overview: the panel, declarations, scoring progress, moderated totals and ranks, decisions, awards. */
     async overview(actor: Actor, slug: string) {
       if (!STAFF.includes(actor.role)) return { ok: false, status: 403, message: 'Only staff can see this.' } as const;

@@ -152,6 +152,9 @@ describe('making an award', () => {
     // A second award for the same application is refused; the same title gets its own address.
     const again = await commissioner.post(url, awardFields(s.o.indicatorId, [['2027-04-01', '40000']]));
     expect(again.statusCode).toBe(409);
+    const againForm = await commissioner.get(url);
+    expect(againForm.statusCode).toBe(409);
+    expect(againForm.body).toContain(`/awards/${slug}`);
 
     const other = await decided('payments-two');
     const second = await commissioner.post(

@@ -447,6 +447,13 @@ export function createAwardService({
     if (!full) return { ok: false, status: 404, message: 'There is no such application for this opportunity.' };
     if (full.application.status !== 'successful')
       return { ok: false, status: 409, message: 'An award is made only to an application decided as successful.' };
+    const made = await db
+      .selectFrom('award')
+      .select('slug')
+      .where('application_id', '=', full.application.id)
+      .executeTakeFirst();
+    if (made)
+      return { ok: false, status: 409, message: `This application already has its award: /awards/${made.slug}` };
     return { opportunity, application: full };
   }
 }
