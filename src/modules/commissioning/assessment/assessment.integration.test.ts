@@ -336,6 +336,32 @@ describe('moderation, ranking and decisions', () => {
     expect(overview.body).toContain('68.0%');
   });
 
+  it('leaves out the scores of a member who declares an interest after scoring', async () => {
+    const s = await setting('late-interest');
+    const a = await person('officer', 'Ada Officer');
+    const b = await person('resident', 'Ben Resident');
+    for (const m of [a, b]) {
+      await addToPanel(s.commissioner.client, s.o, m.email);
+      await declareNone(m.client, s.o);
+    }
+    const url = `/opportunities/${s.o.slug}/panel/applications/${s.alone.reference}`;
+    await a.client.post(url, scoreFields(s.o, 4, 7));
+    await b.client.post(url, { ...scoreFields(s.o, 1, 1), [`comment-${s.o.quality}`]: 'Ben scored this' });
+    const late = await b.client.post(`/opportunities/${s.o.slug}/panel/declaration`, {
+      declaration: 'interests',
+      interests: s.alone.id,
+      [`detail-${s.alone.id}`]: 'I remembered I volunteer there',
+    });
+    expect(late.statusCode).toBe(303);
+    const spread = await s.commissioner.client.get(
+      `/opportunities/${s.o.slug}/assessment/applications/${s.alone.reference}`,
+    );
+    expect(spread.statusCode).toBe(200);
+    expect(spread.body).toContain('Ada Officer');
+    expect(spread.body).not.toContain('Ben scored this');
+    expect((await b.client.get(url)).body).not.toContain('Clear plan');
+  });
+
   it('requires written feedback for every applicant and tells the lead and partner members', async () => {
     const s = await setting('decisions');
     const leadMember = await person('vcs_member', 'Lee Lead');

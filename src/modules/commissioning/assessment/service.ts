@@ -158,6 +158,23 @@ export function createAssessmentService({
       .execute();
   }
 
+  /**
+   * The scores that count for an application: without those of anyone excluded from it since (a declared interest
+   * or a membership approved after they scored).
+   */
+  async function countedScores(opportunityId: string, applicationId: string, trx: Database = db) {
+    const [scores, excluded, conflicts] = await Promise.all([
+      scoresFor(applicationId, trx),
+      exclusions(opportunityId, trx),
+      memberConflicts(opportunityId, trx),
+    ]);
+    const out = new Set([
+      ...excluded.filter((e) => e.application_id === applicationId).map((e) => e.user_id),
+      ...conflicts.filter((c) => c.application_id === applicationId).map((c) => c.user_id),
+    ]);
+    return scores.filter((s) => !out.has(s.user_id));
+  }
+
   async function opportunity(slug: string) {
     return opportunities.bySlug(slug);
   }
@@ -497,7 +514,7 @@ export function createAssessmentService({
       if (!isClosed(o))
         return { ok: false, status: 409, message: 'Scoring starts once the opportunity has closed.' } as const;
       const full = (await applications.full(app.id))!;
-      const scores = await scoresFor(app.id);
+      const scores = await countedScores(o.id, app.id);
       const own = scores.filter((s) => s.user_id === actor.id);
       const complete = o.criteria.every((c) => own.some((s) => s.criterion_id === c.id));
       return {
@@ -607,7 +624,7 @@ export function createAssessmentService({
           status: 409,
           message: `Moderation starts when every panel member has scored. Still to score: ${missing.map((p) => p.name).join(', ')}.`,
         } as const;
-      const scores = await scoresFor(app.id);
+      const scores = await countedScores(o.id, app.id);
       const moderated = await moderatedFor([app.id]);
       const criteria = o.criteria.map((c) => {
         const spread = scores.filter((s) => s.criterion_id === c.id);
