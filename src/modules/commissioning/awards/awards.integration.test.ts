@@ -72,6 +72,30 @@ describe('monitoring proportionate to value', () => {
     expect(t.services.awards.proposedMonitoring(place.fullFromPounds * 100).level).toBe('full');
   });
 
+  it('fills the award form with the level, frequency and plan for the amount requested', async () => {
+    const o = await insertClosedOpportunity(t.services, t.handle.db, 'thresholds');
+    const commissioner = await t.as('commissioner');
+    const actor = { id: commissioner.userId!, role: 'commissioner' as const };
+    const { lightBelowPounds, fullFromPounds } = t.services.awards.thresholds;
+    const cases: [number, string, string, string][] = [
+      [lightBelowPounds * 100 - 1, 'light', 'annually', 'once a year'],
+      [lightBelowPounds * 100, 'standard', 'six_monthly', 'every six months'],
+      [fullFromPounds * 100 - 1, 'standard', 'six_monthly', 'every six months'],
+      [fullFromPounds * 100, 'full', 'quarterly', 'every three months'],
+    ];
+    for (const [pence, level, frequency, words] of cases) {
+      const app = await o.application(await o.org(`Org ${pence}`), o.lot1, { requestedPence: pence });
+      await t.handle.db.updateTable('application').set({ status: 'successful' }).where('id', '=', app.id).execute();
+      const draft = await t.services.awards.draft(actor, o.slug, app.reference);
+      if (!draft.ok) throw new Error(draft.message);
+      expect([draft.defaults.monitoringLevel, draft.defaults.monitoringFrequency]).toEqual([level, frequency]);
+      expect(draft.defaults.monitoringPlan).toContain(words);
+      expect(draft.defaults.payments).toEqual([
+        { dueOn: '2027-04-01', amountPence: pence, description: 'First payment' },
+      ]);
+    }
+  });
+
   it('reads financial years from April', () => {
     expect(financialYear('2027-03-31T12:00:00Z')).toBe('2026-27');
     expect(financialYear('2027-04-01T12:00:00Z')).toBe('2027-28');
