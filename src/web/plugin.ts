@@ -43,6 +43,7 @@ function navigationFor(user: CurrentUser | null, path: string) {
     { href: '/needs', text: 'Needs' },
     { href: '/opportunities', text: 'Opportunities' },
     { href: '/awards', text: 'Awards' },
+    ...(user?.role === 'vcs_member' ? [{ href: '/applications', text: 'Your applications' }] : []),
     ...(user && ['officer', 'commissioner', 'admin'].includes(user.role) ? [{ href: '/staff', text: 'Staff' }] : []),
     ...(user?.role === 'admin' ? [{ href: '/admin', text: 'Admin' }] : []),
   ];
