@@ -203,6 +203,11 @@ describe('the panel', () => {
     ]);
     const page = await resident.client.get(`/opportunities/${s.o.slug}/panel/applications/${s.alone.reference}`);
     expect(page.body).toContain('You cannot score this application because you declared an interest in it');
+    // A later "no interests" does not lift it.
+    await declareNone(resident.client, s.o);
+    const panel = await resident.client.get(`/opportunities/${s.o.slug}/panel`);
+    expect(panel.body).toContain('An interest in 1 application');
+    expect(panel.body).toContain('You cannot score this application because you declared an interest in it');
     const post = await resident.client.post(
       `/opportunities/${s.o.slug}/panel/applications/${s.alone.reference}`,
       scoreFields(s.o, 3, 6),

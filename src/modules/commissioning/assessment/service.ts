@@ -451,13 +451,6 @@ export function createAssessmentService({
       }
       if (issues.length) return { ok: false, status: 400, message: 'Check your declaration', issues };
       await db.transaction().execute(async (trx) => {
-        const text = input.none ? 'No interests' : `Interests in ${input.interests.length} application(s)`;
-        await trx
-          .updateTable('panel_member')
-          .set({ declared_at: new Date(), declaration: text })
-          .where('opportunity_id', '=', m.o.id)
-          .where('user_id', '=', actor.id)
-          .execute();
         for (const i of input.interests) {
           await trx
             .insertInto('panel_exclusion')
@@ -475,6 +468,22 @@ export function createAssessmentService({
             )
             .execute();
         }
+        // An interest once declared stays: a later "no interests" does not lift an exclusion.
+        const declared = await trx
+          .selectFrom('panel_exclusion')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('opportunity_id', '=', m.o.id)
+          .where('user_id', '=', actor.id)
+          .where('reason', '=', 'declared_interest')
+          .executeTakeFirstOrThrow();
+        const count = Number(declared.n);
+        const text = count === 0 ? 'No interests' : `An interest in ${count} application${count === 1 ? '' : 's'}`;
+        await trx
+          .updateTable('panel_member')
+          .set({ declared_at: new Date(), declaration: text })
+          .where('opportunity_id', '=', m.o.id)
+          .where('user_id', '=', actor.id)
+          .execute();
         await audit.record(
           {
             userId: actor.id,
