@@ -610,7 +610,14 @@ export function createApplicationService({
       const f = (await full(seen.row.id, db, now))!;
       const draft = f.application.status === 'draft';
       const myPending = f.partners.filter((p) => seen.who.partnerOf.includes(p.organisation_id) && !p.confirmed_at);
+      // A successful application leads on to its award, once made.
+      const award = await db
+        .selectFrom('award')
+        .select(['slug', 'title'])
+        .where('application_id', '=', seen.row.id)
+        .executeTakeFirst();
       return {
+        award: award ?? null,
         ok: true as const,
         ...f,
         who: seen.who,

@@ -437,5 +437,16 @@ describe('moderation, ranking and decisions', () => {
       .where('entity_id', '=', s.partnership.id)
       .execute();
     expect(audit.map((r) => r.action)).toContain('application.successful');
+
+    // Applicants read the decision and the feedback on their application's page too.
+    const own = await leadMember.client.get(`/applications/${s.partnership.reference}`);
+    expect(own.body).toContain('This application was successful.');
+    expect(own.body).toContain('A strong partnership.');
+    // The opportunity's page leads staff to the assessment and panel members to their panel page.
+    const oppPage = await m.client.get(`/opportunities/${s.o.slug}`);
+    expect(oppPage.body).toContain(`href="/opportunities/${s.o.slug}/assessment"`);
+    expect(oppPage.body).toContain(`href="/opportunities/${s.o.slug}/panel"`);
+    const outsider = await (await person('resident', 'Ozzie Outsider')).client.get(`/opportunities/${s.o.slug}`);
+    expect(outsider.body).not.toContain(`/opportunities/${s.o.slug}/panel"`);
   });
 });

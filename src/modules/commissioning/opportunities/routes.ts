@@ -207,13 +207,14 @@ const routes: ModuleRoutes = async (app, { services }) => {
     const o = await opps.viewable(viewer, request.params.slug);
     if (!o) return reply.errorPage(404, 'Page not found', ['There is no such opportunity.']);
     const staff = isStaff(viewer);
-    const [reach, answered, waiting, canAsk, check, unanswered] = await Promise.all([
+    const [reach, answered, waiting, canAsk, check, unanswered, onPanel] = await Promise.all([
       opps.reach(o),
       opps.publicClarifications(o.id),
       opps.myWaitingClarifications(viewer, o.id),
       opps.canAsk(viewer),
       staff && o.status === 'draft' ? opps.publishCheck(viewer!, o.slug) : Promise.resolve(null),
       staff ? opps.unansweredCount(o.id) : Promise.resolve(0),
+      viewer ? services.assessment.isMember(o.id, viewer.id) : Promise.resolve(false),
     ]);
     return reply.view(`${VIEWS}/show.njk`, {
       title: o.title,
@@ -226,6 +227,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       clarificationsOpen: acceptsClarifications(o),
       missing: check?.ok ? check.missing : [],
       unanswered,
+      onPanel,
       statusLabels,
       pounds,
       clarification: empty(),
