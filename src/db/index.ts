@@ -45,6 +45,11 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
         }) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle connection can be ended by the server (a restart, a failover, a dropped test database). The pool
+    // discards it and opens another on the next query; without this listener the error would end the process.
+    pool.on('error', (error) => {
+      if (process.env.NODE_ENV !== 'test') console.warn(`A database connection was closed: ${error.message}`);
+    });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
