@@ -42,6 +42,15 @@ describe('How this fits together', () => {
     expect(html).toMatch(/aria-current="page">Carers respite service 5150/);
   });
 
+  it('shows the opportunity and award pages the need they answer', async () => {
+    const visitor = await t.as(null);
+    for (const url of ['/opportunities/carers-respite-5150', `/awards/${chain.awardSlug}`]) {
+      const res = await visitor.get(url);
+      expect(res.statusCode).toBe(200);
+      expect(section(res.body)).toContain(`href="/needs/${chain.needSlug}"`);
+    }
+  });
+
   it('leads from an award back to its need, with the award marked', async () => {
     const found = await t.services.chain.forAward(chain.award, { staff: false });
     expect(found?.need).toMatchObject({ href: `/needs/${chain.needSlug}`, current: false });

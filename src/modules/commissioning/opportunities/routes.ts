@@ -216,6 +216,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       staff ? opps.unansweredCount(o.id) : Promise.resolve(0),
       viewer ? services.assessment.isMember(o.id, viewer.id) : Promise.resolve(false),
     ]);
+    const chain = await services.chain.forOpportunity(o.id, { staff });
     return reply.view(`${VIEWS}/show.njk`, {
       title: o.title,
       o,
@@ -228,6 +229,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       missing: check?.ok ? check.missing : [],
       unanswered,
       onPanel,
+      chain,
       statusLabels,
       pounds,
       clarification: empty(),
