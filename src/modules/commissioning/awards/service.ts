@@ -1,6 +1,7 @@
 import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/index.ts';
 import type { Role } from '../../../db/schema.ts';
+import { slugify } from '../../../web/slugs.ts';
 import type { AuditService } from '../../audit/service.ts';
 import { labelFor, serviceAreas } from '../../place/codelists.ts';
 import type { PlaceConfig } from '../../place/config.ts';
@@ -49,20 +50,6 @@ export type AwardFilters = { year?: string; area?: string; route?: string };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIDERS: readonly Role[] = ['commissioner', 'admin'];
 
-function slugify(text: string): string {
-  const slug = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/['’`]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 70)
-    .replace(/-+$/g, '');
-  return slug || 'award';
-}
-
 const addMonths = (iso: string, months: number) => {
   const d = new Date(`${iso}T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() + months);
@@ -86,7 +73,7 @@ export function createAwardService({
   const thresholds = place.commissioning.monitoring;
 
   async function freeSlug(title: string, trx: Database): Promise<string> {
-    const base = slugify(title);
+    const base = slugify(title, 'award');
     for (let n = 1; n < 10_000; n++) {
       const candidate = n === 1 ? base : `${base}-${n}`;
       const taken = await trx.selectFrom('award').select('id').where('slug', '=', candidate).executeTakeFirst();

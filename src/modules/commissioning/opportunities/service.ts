@@ -3,6 +3,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/index.ts';
 import type { DB, OpportunityRoute, OpportunityStatus, Role } from '../../../db/schema.ts';
+import { slugify } from '../../../web/slugs.ts';
 import type { AuditService } from '../../audit/service.ts';
 import { checkDocument } from '../../needs/evidence.ts';
 import type { OutboxService } from '../../outbox/service.ts';
@@ -110,20 +111,6 @@ const notDraft = {
 } as const;
 const staffOnly = { ok: false, status: 403, message: 'Only commissioners and officers can do this.' } as const;
 
-function slugify(text: string): string {
-  const slug = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/['’`]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 70)
-    .replace(/-+$/g, '');
-  return slug || 'opportunity';
-}
-
 // Words that are pages under /opportunities, never an opportunity.
 const RESERVED = new Set(['drafts', 'new']);
 export const PAGE_SIZE = 20;
@@ -146,7 +133,7 @@ export function createOpportunityService({
   const share = place.commissioning.lotReach.maxShareOfAnnualIncome;
 
   async function freeSlug(title: string, trx: Database): Promise<string> {
-    const base = slugify(title);
+    const base = slugify(title, 'opportunity');
     for (let n = 1; n < 10_000; n++) {
       const candidate = n === 1 ? base : `${base}-${n}`;
       if (RESERVED.has(candidate)) continue;

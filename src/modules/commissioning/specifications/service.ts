@@ -1,6 +1,7 @@
 import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/index.ts';
 import type { Role, SpecificationStatus } from '../../../db/schema.ts';
+import { slugify } from '../../../web/slugs.ts';
 import type { AuditService } from '../../audit/service.ts';
 import type { OutboxService } from '../../outbox/service.ts';
 import { countWords, diffToHtml, diffWords } from './diff.ts';
@@ -33,20 +34,6 @@ const published = {
   message: 'This specification has been published, so it can no longer be changed.',
 } as const;
 
-function slugify(text: string): string {
-  const slug = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/['’`]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 70)
-    .replace(/-+$/g, '');
-  return slug || 'specification';
-}
-
 // Words that are pages under /specifications, never a specification.
 const RESERVED = new Set(['new']);
 
@@ -62,7 +49,7 @@ export function createSpecificationService({
   outbox: OutboxService;
 }) {
   async function freeSlug(title: string, trx: Database): Promise<string> {
-    const base = slugify(title);
+    const base = slugify(title, 'specification');
     for (let n = 1; n < 10_000; n++) {
       const candidate = n === 1 ? base : `${base}-${n}`;
       if (RESERVED.has(candidate)) continue;
