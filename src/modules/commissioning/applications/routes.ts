@@ -2,9 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STAFF } from '../../../web/access.ts';
 import { formErrors, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../index.ts';
+import { actorOf, refuse } from '../http.ts';
 import { aboutForm, parseBudget, parseCommitments, partnerForm, startForm, withdrawForm } from './forms.ts';
 import { penceToField } from './rules.ts';
-import type { Actor, Refusal } from './service.ts';
 
 type Body = Record<string, unknown>;
 type Ref = { Params: { reference: string } };
@@ -13,19 +13,6 @@ type PartnerParams = { Params: { reference: string; organisationId: string } };
 const VCS = ['vcs_member'] as const;
 const BUDGET_SPARE_ROWS = 3;
 
-const titles: Record<Refusal['status'], string> = {
-  400: 'There is a problem',
-  403: 'You cannot do this',
-  404: 'Page not found',
-  401: 'You need to sign in',
-  409: 'This cannot be done now',
-};
-
-function refuse(reply: FastifyReply, refusal: Refusal) {
-  return reply.errorPage(refusal.status, titles[refusal.status], [refusal.message]);
-}
-
-const actorOf = (request: FastifyRequest): Actor => ({ id: request.user!.id, role: request.user!.role });
 const view = (name: string) => `commissioning/applications/views/${name}.njk`;
 
 const routes: ModuleRoutes = async (app, { services }) => {

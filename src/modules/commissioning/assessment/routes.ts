@@ -2,25 +2,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STAFF } from '../../../web/access.ts';
 import { asArray, formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../index.ts';
-import type { Actor, DecisionInput, ModerationInput, Refusal, ScoreInput } from './service.ts';
+import { actorOf, refuse as refusePage } from '../http.ts';
+import type { DecisionInput, ModerationInput, Refusal, ScoreInput } from './service.ts';
 
 type Slug = { Params: { slug: string } };
 type SlugRef = { Params: { slug: string; reference: string } };
 type Body = Record<string, unknown>;
 
-const titles: Record<Refusal['status'], string> = {
-  400: 'There is a problem',
-  403: 'You do not have permission to see this page',
-  404: 'Page not found',
-  401: 'You need to sign in',
-  409: 'This cannot be done now',
-};
-
-function refuse(reply: FastifyReply, refusal: Refusal) {
-  return reply.errorPage(refusal.status, titles[refusal.status], [refusal.message]);
-}
-
-const actorOf = (request: FastifyRequest): Actor => ({ id: request.user!.id, role: request.user!.role });
+// People not on a panel see the platform's usual refusal, as for any page their role does not open.
+const refuse = (reply: FastifyReply, refusal: Refusal) =>
+  refusePage(reply, refusal, { 403: 'You do not have permission to see this page' });
 const VIEWS = 'commissioning/assessment/views';
 const COMMISSIONER = ['commissioner' as const];
 const refusal = (field: string, message: string): Refusal => ({

@@ -1,24 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../index.ts';
+import { actorOf, refuse } from '../http.ts';
 import { awardValues, parseAward, paymentRows } from './forms.ts';
 import { frequencyLabels, levelLabels, planText } from './rules.ts';
-import type { Actor, Refusal } from './service.ts';
 
 type Slug = { Params: { slug: string } };
 type NewAward = { Params: { slug: string }; Querystring: { application?: string } };
 type Body = Record<string, unknown>;
 
-const titles: Record<Refusal['status'], string> = {
-  400: 'There is a problem',
-  403: 'You do not have permission to see this page',
-  404: 'Page not found',
-  401: 'You need to sign in',
-  409: 'This cannot be done now',
-};
-const refuse = (reply: FastifyReply, refusal: Refusal) =>
-  reply.errorPage(refusal.status, titles[refusal.status], [refusal.message]);
-const actorOf = (request: FastifyRequest): Actor => ({ id: request.user!.id, role: request.user!.role });
 const VIEWS = 'commissioning/awards/views';
 const COMMISSIONER = ['commissioner' as const];
 

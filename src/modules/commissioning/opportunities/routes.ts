@@ -6,6 +6,7 @@ import { pageNumber, pagination } from '../../admin/present.ts';
 import type { ModuleRoutes } from '../../index.ts';
 import { acceptedExtensions, acceptedLabel, MAX_DOCUMENT_BYTES } from '../../needs/evidence.ts';
 import { serviceAreas } from '../../place/codelists.ts';
+import { actorOf, refuse, viewerOf } from '../http.ts';
 import { atomFeed } from './feed.ts';
 import {
   answerForm,
@@ -18,35 +19,17 @@ import {
   questionForm,
 } from './forms.ts';
 import {
-  type Actor,
   acceptsClarifications,
   isStaff,
   routes as opportunityRoutes,
   PAGE_SIZE,
   pounds,
-  type Refusal,
   statusLabels,
 } from './service.ts';
 
 type Slug = { Params: { slug: string } };
 type Body = Record<string, unknown>;
 type Form = { errors: Record<string, string>; errorList: unknown[]; values: Record<string, unknown> };
-
-const titles: Record<Refusal['status'], string> = {
-  400: 'There is a problem',
-  403: 'You cannot do this',
-  404: 'Page not found',
-  401: 'You need to sign in',
-  409: 'This cannot be changed now',
-};
-
-function refuse(reply: FastifyReply, refusal: Refusal) {
-  return reply.errorPage(refusal.status, titles[refusal.status], [refusal.message]);
-}
-
-const actorOf = (request: FastifyRequest): Actor => ({ id: request.user!.id, role: request.user!.role });
-const viewerOf = (request: FastifyRequest): Actor | null =>
-  request.user ? { id: request.user.id, role: request.user.role } : null;
 
 const empty = (): Form => ({ errors: {}, errorList: [], values: {} });
 const VIEWS = 'commissioning/opportunities/views';

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STAFF } from '../../../web/access.ts';
 import { formErrors, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../index.ts';
+import { actorOf, refuse, viewerOf } from '../http.ts';
 import {
   commentForm,
   coproducerForm,
@@ -13,27 +14,10 @@ import {
 } from './forms.ts';
 import { directions, frequencies, indicatorForm, outcomeForm } from './framework.ts';
 import { emptySections, normaliseSections, sectionHints, sectionKeys, sectionLabels } from './sections.ts';
-import { type Actor, type Refusal, statusLabels } from './service.ts';
+import { statusLabels } from './service.ts';
 
 type Slug = { Params: { slug: string } };
 type Body = Record<string, unknown>;
-
-const titles: Record<Refusal['status'], string> = {
-  400: 'There is a problem',
-  403: 'You cannot do this',
-  404: 'Page not found',
-  401: 'You need to sign in',
-  409: 'This cannot be changed now',
-};
-
-function refuse(reply: FastifyReply, refusal: Refusal) {
-  return reply.errorPage(refusal.status, titles[refusal.status], [refusal.message]);
-}
-
-const actorOf = (request: FastifyRequest): Actor => ({ id: request.user!.id, role: request.user!.role });
-/** For the pages that are open to everyone once a specification is published. */
-const viewerOf = (request: FastifyRequest): Actor | null =>
-  request.user ? { id: request.user.id, role: request.user.role } : null;
 
 const common = { sectionKeys, sectionLabels, sectionHints, statusLabels, directions, frequencies, workshopRoles };
 
