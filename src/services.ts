@@ -37,7 +37,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const spendImportJobs = createSpendImportJobs({ db, spendImport });
   const spendMeasure = createSpendMeasureService({ db, place, audit });
   const needs = createNeedsService({ db, audit, outbox, serviceName: place.serviceName, baseUrl: config.baseUrl });
-  const specifications = createSpecificationService({ db, config, audit, outbox });
+  const specifications = createSpecificationService({ db, config, audit, outbox, needs });
   const opportunities = createOpportunityService({ db, config, place, audit, outbox, specifications });
   const ocds = createOcdsService({ db, config, place });
   const chain = createChainService({ db });

@@ -128,6 +128,18 @@ export function createNeedsService(deps: {
   }
 
   const service = {
+    /** Which needs assessment this is, by web address or id, for the steps of the chain that answer it. */
+    async summary(where: { slug: string } | { id: string }, trx: Database = db) {
+      const q = trx.selectFrom('needs_assessment').select(['id', 'slug', 'title']);
+      return ('id' in where ? q.where('id', '=', where.id) : q.where('slug', '=', where.slug)).executeTakeFirst();
+    },
+
+    /** The same for several needs assessments at once, for lists. */
+    async summaries(ids: string[]) {
+      if (!ids.length) return [];
+      return db.selectFrom('needs_assessment').select(['id', 'slug', 'title']).where('id', 'in', ids).execute();
+    },
+
     async list(options: { ward?: string | undefined; priority?: number | undefined; includeDrafts?: boolean } = {}) {
       let q = db
         .selectFrom('needs_assessment as n')

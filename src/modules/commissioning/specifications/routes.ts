@@ -14,10 +14,26 @@ import {
 } from './forms.ts';
 import { directions, frequencies, indicatorForm, outcomeForm } from './framework.ts';
 import { emptySections, normaliseSections, sectionHints, sectionKeys, sectionLabels } from './sections.ts';
-import { statusLabels } from './service.ts';
+import { type FrameworkChange, statusLabels } from './service.ts';
 
 type Slug = { Params: { slug: string } };
 type Body = Record<string, unknown>;
+type Form = { errors: Record<string, string>; errorList?: unknown[]; values: Record<string, unknown> };
+
+const publishedRefusal = {
+  ok: false,
+  status: 409,
+  message: 'This specification has been published, so it can no longer be changed.',
+} as const;
+
+/** The confirmation after a change to the outcomes framework, saying when it made a version and reset sign-offs. */
+function frameworkMessage(done: string, change: FrameworkChange) {
+  if (change.version === null) return done;
+  if (change.signOffsReset > 0) {
+    return `${done}. This is version ${change.version}: sign-offs were reset, so every co-producer needs to sign off version ${change.version}`;
+  }
+  return `${done}. This is version ${change.version}, for the co-producers to sign off`;
+}
 
 const common = { sectionKeys, sectionLabels, sectionHints, statusLabels, directions, frequencies, workshopRoles };
 
@@ -317,7 +333,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       if (!result.ok) return refuse(reply, result);
       return reply.seeOther(
         `/specifications/${request.params.slug}/outcomes/${result.id}/indicators/new`,
-        'Outcome added. Now add how it will be measured',
+        frameworkMessage('Outcome added', result).concat('. Now add how it will be measured'),
       );
     },
   );
@@ -333,10 +349,14 @@ const routes: ModuleRoutes = async (app, { services }) => {
   ) {
     const result = await specs.outcome(actorOf(request), request.params.slug, request.params.outcomeId);
     if (!result.ok) return refuse(reply, result);
+    const page = await specs.page(actorOf(request), request.params.slug);
+    if (!page.ok) return refuse(reply, page);
+    if (!page.canEdit) return refuse(reply, publishedRefusal);
     return reply.view('commissioning/specifications/views/indicator.njk', {
       ...common,
       title: 'Add an indicator',
       ...result,
+      signedOffCount: page.coproducers.filter((c) => c.signedOffCurrent).length,
       ...form,
     });
   }
@@ -360,7 +380,188 @@ const routes: ModuleRoutes = async (app, { services }) => {
         form.data,
       );
       if (!result.ok) return refuse(reply, result);
-      return reply.seeOther(`/specifications/${request.params.slug}#outcomes`, 'Indicator added');
+      return reply.seeOther(
+        `/specifications/${request.params.slug}#outcomes`,
+        frameworkMessage('Indicator added', result),
+      );
+    },
+  );
+
+  // ---- Changing and removing outcomes and indicators ----
+
+  async function outcomePage(request: FastifyRequest<OutcomeParams>, reply: FastifyReply, form?: Form) {
+    const result = await specs.outcome(actorOf(request), request.params.slug, request.params.outcomeId);
+    if (!result.ok) return refuse(reply, result);
+    const page = await specs.page(actorOf(request), request.params.slug);
+    if (!page.ok) return refuse(reply, page);
+    if (!page.canEdit) return refuse(reply, publishedRefusal);
+    return reply.view('commissioning/specifications/views/outcome.njk', {
+      ...common,
+      title: 'Change the outcome',
+      ...result,
+      signedOffCount: page.coproducers.filter((c) => c.signedOffCurrent).length,
+      ...(form ?? {
+        values: { title: result.outcome.title, description: result.outcome.description },
+        errors: {},
+      }),
+    });
+  }
+
+  app.get<OutcomeParams>('/specifications/:slug/outcomes/:outcomeId/edit', { config: { access: STAFF } }, (r, reply) =>
+    outcomePage(r, reply),
+  );
+
+  app.post<OutcomeParams & { Body: Body }>(
+    '/specifications/:slug/outcomes/:outcomeId/edit',
+    { config: { access: STAFF } },
+    async (request, reply) => {
+      const form = parseForm(outcomeForm, request.body);
+      if (!form.ok) return outcomePage(request, reply.code(400), form);
+      const { slug, outcomeId } = request.params;
+      const result = await specs.updateOutcome(actorOf(request), slug, outcomeId, form.data);
+      if (!result.ok) {
+        if (result.issues) return outcomePage(request, reply.code(400), formErrors(result.issues, request.body ?? {}));
+        return refuse(reply, result);
+      }
+      return reply.seeOther(
+        `/specifications/${slug}#outcome-${outcomeId}`,
+        frameworkMessage('Outcome changed', result),
+      );
+    },
+  );
+
+  type IndicatorParams = { Params: { slug: string; outcomeId: string; indicatorId: string } };
+
+  async function changeIndicatorPage(request: FastifyRequest<IndicatorParams>, reply: FastifyReply, form?: Form) {
+    const { slug, outcomeId, indicatorId } = request.params;
+    const result = await specs.indicator(actorOf(request), slug, outcomeId, indicatorId);
+    if (!result.ok) return refuse(reply, result);
+    const page = await specs.page(actorOf(request), slug);
+    if (!page.ok) return refuse(reply, page);
+    if (!page.canEdit) return refuse(reply, publishedRefusal);
+    const i = result.indicator;
+    return reply.view('commissioning/specifications/views/indicator.njk', {
+      ...common,
+      title: 'Change the indicator',
+      ...result,
+      changing: true,
+      signedOffCount: page.coproducers.filter((c) => c.signedOffCurrent).length,
+      ...(form ?? {
+        values: {
+          name: i.name,
+          unit: i.unit,
+          baseline: i.baseline ?? '',
+          target: i.target ?? '',
+          direction: i.direction ?? '',
+          frequency: i.frequency ?? '',
+          data_source: i.data_source ?? '',
+          disaggregated_by_ward: i.disaggregated_by_ward ? 'yes' : 'no',
+          disaggregated_by_group: i.disaggregated_by_group ? 'yes' : 'no',
+        },
+        errors: {},
+      }),
+    });
+  }
+
+  app.get<IndicatorParams>(
+    '/specifications/:slug/outcomes/:outcomeId/indicators/:indicatorId/edit',
+    { config: { access: STAFF } },
+    (request, reply) => changeIndicatorPage(request, reply),
+  );
+
+  app.post<IndicatorParams & { Body: Body }>(
+    '/specifications/:slug/outcomes/:outcomeId/indicators/:indicatorId/edit',
+    { config: { access: STAFF } },
+    async (request, reply) => {
+      const form = parseForm(indicatorForm, request.body);
+      if (!form.ok) return changeIndicatorPage(request, reply.code(400), form);
+      const { slug, outcomeId, indicatorId } = request.params;
+      const result = await specs.updateIndicator(actorOf(request), slug, outcomeId, indicatorId, form.data);
+      if (!result.ok) {
+        if (result.issues) {
+          return changeIndicatorPage(request, reply.code(400), formErrors(result.issues, request.body ?? {}));
+        }
+        return refuse(reply, result);
+      }
+      return reply.seeOther(
+        `/specifications/${slug}#outcome-${outcomeId}`,
+        frameworkMessage('Indicator changed', result),
+      );
+    },
+  );
+
+  // Removing asks first, on a page of its own, so that it works without JavaScript.
+  async function removePage(
+    reply: FastifyReply,
+    slug: string,
+    what: { kind: 'outcome' | 'indicator'; name: string; action: string; indicators?: string[] },
+  ) {
+    const page = await specs.page(actorOf(reply.request), slug);
+    if (!page.ok) return refuse(reply, page);
+    if (!page.canEdit) return refuse(reply, publishedRefusal);
+    return reply.view('commissioning/specifications/views/remove.njk', {
+      ...common,
+      title: `Remove this ${what.kind}`,
+      spec: page.spec,
+      what,
+      signedOffCount: page.coproducers.filter((c) => c.signedOffCurrent).length,
+      hasCoproducers: page.coproducers.length > 0,
+    });
+  }
+
+  app.get<OutcomeParams>(
+    '/specifications/:slug/outcomes/:outcomeId/remove',
+    { config: { access: STAFF } },
+    async (request, reply) => {
+      const { slug, outcomeId } = request.params;
+      const result = await specs.outcome(actorOf(request), slug, outcomeId);
+      if (!result.ok) return refuse(reply, result);
+      return removePage(reply, slug, {
+        kind: 'outcome',
+        name: result.outcome.title,
+        action: `/specifications/${slug}/outcomes/${outcomeId}/remove`,
+        indicators: result.outcome.indicators.map((i) => i.name),
+      });
+    },
+  );
+
+  app.post<OutcomeParams>(
+    '/specifications/:slug/outcomes/:outcomeId/remove',
+    { config: { access: STAFF } },
+    async (request, reply) => {
+      const { slug, outcomeId } = request.params;
+      const result = await specs.removeOutcome(actorOf(request), slug, outcomeId);
+      if (!result.ok) return refuse(reply, result, { 409: 'This outcome cannot be removed' });
+      return reply.seeOther(`/specifications/${slug}#outcomes`, frameworkMessage('Outcome removed', result));
+    },
+  );
+
+  app.get<IndicatorParams>(
+    '/specifications/:slug/outcomes/:outcomeId/indicators/:indicatorId/remove',
+    { config: { access: STAFF } },
+    async (request, reply) => {
+      const { slug, outcomeId, indicatorId } = request.params;
+      const result = await specs.indicator(actorOf(request), slug, outcomeId, indicatorId);
+      if (!result.ok) return refuse(reply, result);
+      return removePage(reply, slug, {
+        kind: 'indicator',
+        name: result.indicator.name,
+        action: `/specifications/${slug}/outcomes/${outcomeId}/indicators/${indicatorId}/remove`,
+      });
+    },
+  );
+
+  app.post<IndicatorParams>(
+    '/specifications/:slug/outcomes/:outcomeId/indicators/:indicatorId/remove',
+    { config: { access: STAFF } },
+    async (request, reply) => {
+      const { slug, outcomeId, indicatorId } = request.params;
+      const result = await specs.removeIndicator(actorOf(request), slug, outcomeId, indicatorId);
+      if (!result.ok) return refuse(reply, result, { 409: 'This indicator cannot be removed' });
+      return reply.seeOther(
+        `/specifications/${slug}#outcome-${outcomeId}`,
+        frameworkMessage('Indicator removed', result),
+      );
     },
   );
 

@@ -3,6 +3,7 @@ import type { Database } from '../../../db/index.ts';
 import type { Role, SpecificationStatus } from '../../../db/schema.ts';
 import { slugify } from '../../../web/slugs.ts';
 import type { AuditService } from '../../audit/service.ts';
+import type { NeedsService } from '../../needs/service.ts';
 import type { OutboxService } from '../../outbox/service.ts';
 import { countWords, diffToHtml, diffWords } from './diff.ts';
 import { type IndicatorInput, isCompleteIndicator, type Missing, missingForPublication } from './framework.ts';
@@ -28,11 +29,17 @@ export const statusLabels: Record<SpecificationStatus, string> = {
 export type WorkshopInput = { held_on: string; participants: Record<string, number>; what_changed: string };
 
 const notFound = { ok: false, status: 404, message: 'There is no such specification.' } as const;
+const noOutcome = { ok: false, status: 404, message: 'There is no such outcome.' } as const;
+const noIndicator = { ok: false, status: 404, message: 'There is no such indicator.' } as const;
+/** What a change to the outcomes framework did: the version it made, if any, and how many sign-offs it reset. */
+export type FrameworkChange = { version: number | null; signOffsReset: number };
 const published = {
   ok: false,
   status: 409,
   message: 'This specification has been published, so it can no longer be changed.',
 } as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Words that are pages under /specifications, never a specification.
 const RESERVED = new Set(['new']);
@@ -42,11 +49,13 @@ export function createSpecificationService({
   config,
   audit,
   outbox,
+  needs,
 }: {
   db: Database;
   config: Config;
   audit: AuditService;
   outbox: OutboxService;
+  needs: NeedsService;
 }) {
   async function freeSlug(title: string, trx: Database): Promise<string> {
     const base = slugify(title, 'specification');
@@ -61,11 +70,7 @@ export function createSpecificationService({
 
   // Needs assessments belong to the needs module; a specification only needs to know which one it answers.
   async function needBySlug(slug: string, trx: Database = db) {
-    return trx
-      .selectFrom('needs_assessment')
-      .select(['id', 'slug', 'title'])
-      .where('slug', '=', slug)
-      .executeTakeFirst();
+    return needs.summary({ slug }, trx);
   }
 
   async function bySlug(slug: string, trx: Database = db) {
@@ -201,6 +206,113 @@ export function createSpecificationService({
     return { spec };
   }
 
+  /**
+   * The outcomes framework is part of what co-producers sign off. Once co-producers are named, a change to it is
+   * saved as a new version (the sections unchanged, the note saying what changed in the framework), so that, as with
+   * any new version, sign-offs of the version before no longer count and a page opened before the change cannot be
+   * signed off. While a draft has no co-producers, the framework changes without making versions.
+   */
+  async function frameworkChanged(
+    actor: Actor,
+    spec: { id: string; status: SpecificationStatus },
+    note: string,
+    trx: Database,
+  ): Promise<{ version: number | null; signOffsReset: number }> {
+    const named = await trx
+      .selectFrom('specification_coproducer')
+      .select('user_id')
+      .where('specification_id', '=', spec.id)
+      .executeTakeFirst();
+    if (!named) {
+      await touch(spec.id, trx);
+      return { version: null, signOffsReset: 0 };
+    }
+    const current = await currentVersion(spec.id, trx);
+    const number = current.number + 1;
+    await trx
+      .insertInto('specification_version')
+      .values({
+        specification_id: spec.id,
+        number,
+        sections: JSON.stringify(current.sections),
+        note,
+        created_by: actor.id,
+      })
+      .execute();
+    const reset = await trx
+      .updateTable('specification_coproducer')
+      .set({ signed_off_version_id: null, signed_off_at: null })
+      .where('specification_id', '=', spec.id)
+      .where('signed_off_version_id', 'is not', null)
+      .returning('user_id')
+      .execute();
+    await trx
+      .updateTable('specification')
+      .set({ updated_at: new Date(), signed_off_at: null, status: 'in_review' })
+      .where('id', '=', spec.id)
+      .execute();
+    return { version: number, signOffsReset: reset.length };
+  }
+
+  async function outcomeOf(specificationId: string, outcomeId: string, trx: Database) {
+    if (!UUID.test(outcomeId)) return undefined;
+    return trx
+      .selectFrom('outcome')
+      .selectAll()
+      .where('id', '=', outcomeId)
+      .where('specification_id', '=', specificationId)
+      .executeTakeFirst();
+  }
+
+  async function indicatorOf(specificationId: string, outcomeId: string, indicatorId: string, trx: Database) {
+    if (!UUID.test(outcomeId) || !UUID.test(indicatorId)) return undefined;
+    return trx
+      .selectFrom('outcome_indicator as i')
+      .innerJoin('outcome as o', 'o.id', 'i.outcome_id')
+      .selectAll('i')
+      .where('i.id', '=', indicatorId)
+      .where('i.outcome_id', '=', outcomeId)
+      .where('o.specification_id', '=', specificationId)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Indicators that applicants committed to or an award set targets against. Those records are kept as they were
+   * agreed, so such an indicator stays. (Read here rather than through the applications and awards services, which
+   * are built on top of this one.)
+   */
+  async function indicatorsInUse(indicatorIds: string[], trx: Database) {
+    if (!indicatorIds.length) return { commitments: 0, targets: 0 };
+    const [commitments, targets] = await Promise.all([
+      trx
+        .selectFrom('application_commitment')
+        .select(({ fn }) => fn.countAll<number>().as('n'))
+        .where('indicator_id', 'in', indicatorIds)
+        .executeTakeFirstOrThrow(),
+      trx
+        .selectFrom('award_target')
+        .select(({ fn }) => fn.countAll<number>().as('n'))
+        .where('indicator_id', 'in', indicatorIds)
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { commitments: Number(commitments.n), targets: Number(targets.n) };
+  }
+
+  function inUseRefusal(what: string, use: { commitments: number; targets: number }): Refusal | null {
+    if (!use.commitments && !use.targets) return null;
+    const uses = [
+      use.commitments && `${use.commitments} application commitment${use.commitments === 1 ? '' : 's'}`,
+      use.targets && `${use.targets} award target${use.targets === 1 ? '' : 's'}`,
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    return {
+      ok: false,
+      status: 409,
+      message: `${what} cannot be removed because ${uses} ${use.commitments + use.targets === 1 ? 'is' : 'are'} measured against it. You can still change its wording.`,
+    };
+  }
+
   return {
     needBySlug,
 
@@ -251,16 +363,7 @@ export function createSpecificationService({
     async list(actor: Actor) {
       let query = db
         .selectFrom('specification as s')
-        .innerJoin('needs_assessment as n', 'n.id', 's.needs_assessment_id')
-        .select([
-          's.id',
-          's.slug',
-          's.title',
-          's.status',
-          's.updated_at',
-          'n.slug as need_slug',
-          'n.title as need_title',
-        ]);
+        .select(['s.id', 's.slug', 's.title', 's.status', 's.updated_at', 's.needs_assessment_id']);
       if (!isStaff(actor)) {
         query = query.where((eb) =>
           eb.exists(
@@ -272,7 +375,12 @@ export function createSpecificationService({
           ),
         );
       }
-      return query.orderBy('s.updated_at', 'desc').execute();
+      const rows = await query.orderBy('s.updated_at', 'desc').execute();
+      const answered = await needs.summaries([...new Set(rows.map((r) => r.needs_assessment_id))]);
+      return rows.map((r) => {
+        const need = answered.find((a) => a.id === r.needs_assessment_id);
+        return { ...r, need_slug: need?.slug ?? '', need_title: need?.title ?? '' };
+      });
     },
 
     async create(
@@ -320,11 +428,8 @@ export function createSpecificationService({
       const seen = await viewable(actor, slug);
       if (seen.refusal) return seen.refusal;
       const { spec } = seen;
-      const need = await db
-        .selectFrom('needs_assessment')
-        .select(['id', 'slug', 'title'])
-        .where('id', '=', spec.needs_assessment_id)
-        .executeTakeFirstOrThrow();
+      const need = await needs.summary({ id: spec.needs_assessment_id });
+      if (!need) throw new Error(`Specification ${spec.slug} answers no needs assessment`);
       const current = await currentVersion(spec.id);
       const people = await coproducers(spec.id, current.id);
       const staff = isStaff(actor);
@@ -706,7 +811,7 @@ export function createSpecificationService({
       const seen = await viewable(actor, slug);
       if (seen.refusal) return seen.refusal;
       const outcome = (await framework(seen.spec.id)).find((o) => o.id === outcomeId);
-      if (!outcome) return { ok: false, status: 404, message: 'There is no such outcome.' } as const;
+      if (!outcome) return noOutcome;
       return { ok: true as const, spec: seen.spec, outcome };
     },
 
@@ -714,7 +819,7 @@ export function createSpecificationService({
       actor: Actor,
       slug: string,
       input: { title: string; description: string },
-    ): Promise<Done<{ id: string }> | Refusal> {
+    ): Promise<Done<{ id: string } & FrameworkChange> | Refusal> {
       return db.transaction().execute(async (trx) => {
         const found = await editable(actor, slug, trx);
         if (found.refusal) return found.refusal;
@@ -733,32 +838,32 @@ export function createSpecificationService({
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        await touch(found.spec.id, trx);
+        const changed = await frameworkChanged(actor, found.spec, `Outcome added: ${input.title}`, trx);
         await audit.record(
           {
             userId: actor.id,
             action: 'outcome.created',
             entityType: 'outcome',
             entityId: row.id,
-            detail: { specification: slug, ...input },
+            detail: { specification: slug, ...input, ...changed },
           },
           trx,
         );
-        return { ok: true, id: row.id };
+        return { ok: true, id: row.id, ...changed };
       });
     },
 
-    async addIndicator(actor: Actor, slug: string, outcomeId: string, input: IndicatorInput): Promise<Done | Refusal> {
+    async addIndicator(
+      actor: Actor,
+      slug: string,
+      outcomeId: string,
+      input: IndicatorInput,
+    ): Promise<Done<FrameworkChange> | Refusal> {
       return db.transaction().execute(async (trx) => {
         const found = await editable(actor, slug, trx);
         if (found.refusal) return found.refusal;
-        const outcome = await trx
-          .selectFrom('outcome')
-          .select('id')
-          .where('id', '=', outcomeId)
-          .where('specification_id', '=', found.spec.id)
-          .executeTakeFirst();
-        if (!outcome) return { ok: false, status: 404, message: 'There is no such outcome.' } as const;
+        const outcome = await outcomeOf(found.spec.id, outcomeId, trx);
+        if (!outcome) return noOutcome;
         const count = await trx
           .selectFrom('outcome_indicator')
           .select(({ fn }) => fn.countAll<number>().as('n'))
@@ -769,18 +874,181 @@ export function createSpecificationService({
           .values({ outcome_id: outcomeId, ...input, position: Number(count.n) })
           .returning('id')
           .executeTakeFirstOrThrow();
-        await touch(found.spec.id, trx);
+        const changed = await frameworkChanged(actor, found.spec, `Indicator added: ${input.name}`, trx);
         await audit.record(
           {
             userId: actor.id,
             action: 'outcome_indicator.created',
             entityType: 'outcome_indicator',
             entityId: row.id,
-            detail: { specification: slug, outcomeId, ...input },
+            detail: { specification: slug, outcomeId, ...input, ...changed },
           },
           trx,
         );
-        return { ok: true };
+        return { ok: true, ...changed };
+      });
+    },
+
+    /** An indicator with its outcome, for the pages that change or remove it. */
+    async indicator(actor: Actor, slug: string, outcomeId: string, indicatorId: string) {
+      const seen = await viewable(actor, slug);
+      if (seen.refusal) return seen.refusal;
+      const outcome = (await framework(seen.spec.id)).find((o) => o.id === outcomeId);
+      const indicator = outcome?.indicators.find((i) => i.id === indicatorId);
+      if (!outcome || !indicator) return noIndicator;
+      return { ok: true as const, spec: seen.spec, outcome, indicator };
+    },
+
+    async updateOutcome(
+      actor: Actor,
+      slug: string,
+      outcomeId: string,
+      input: { title: string; description: string },
+    ): Promise<Done<FrameworkChange> | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const before = await outcomeOf(found.spec.id, outcomeId, trx);
+        if (!before) return noOutcome;
+        if (before.title === input.title && before.description === input.description) {
+          const message = 'Nothing has changed: change the outcome or its description, or cancel';
+          return { ok: false, status: 400, message, issues: [{ field: 'title', message }] } as const;
+        }
+        await trx.updateTable('outcome').set(input).where('id', '=', outcomeId).execute();
+        const changed = await frameworkChanged(actor, found.spec, `Outcome changed: ${input.title}`, trx);
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'outcome.updated',
+            entityType: 'outcome',
+            entityId: outcomeId,
+            detail: {
+              specification: slug,
+              before: { title: before.title, description: before.description },
+              after: input,
+              ...changed,
+            },
+          },
+          trx,
+        );
+        return { ok: true, ...changed };
+      });
+    },
+
+    /** Removes an outcome with its indicators, unless an application or award measures against one of them. */
+    async removeOutcome(actor: Actor, slug: string, outcomeId: string): Promise<Done<FrameworkChange> | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const outcome = await outcomeOf(found.spec.id, outcomeId, trx);
+        if (!outcome) return noOutcome;
+        const indicators = await trx
+          .selectFrom('outcome_indicator')
+          .select(['id', 'name'])
+          .where('outcome_id', '=', outcomeId)
+          .execute();
+        const refusal = inUseRefusal(
+          'This outcome',
+          await indicatorsInUse(
+            indicators.map((i) => i.id),
+            trx,
+          ),
+        );
+        if (refusal) return refusal;
+        await trx.deleteFrom('outcome').where('id', '=', outcomeId).execute();
+        const changed = await frameworkChanged(actor, found.spec, `Outcome removed: ${outcome.title}`, trx);
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'outcome.removed',
+            entityType: 'outcome',
+            entityId: outcomeId,
+            detail: {
+              specification: slug,
+              title: outcome.title,
+              description: outcome.description,
+              indicators: indicators.map((i) => i.name),
+              ...changed,
+            },
+          },
+          trx,
+        );
+        return { ok: true, ...changed };
+      });
+    },
+
+    async updateIndicator(
+      actor: Actor,
+      slug: string,
+      outcomeId: string,
+      indicatorId: string,
+      input: IndicatorInput,
+    ): Promise<Done<FrameworkChange> | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const before = await indicatorOf(found.spec.id, outcomeId, indicatorId, trx);
+        if (!before) return noIndicator;
+        const same =
+          before.name === input.name &&
+          before.unit === input.unit &&
+          before.baseline !== null &&
+          Number(before.baseline) === Number(input.baseline) &&
+          before.target !== null &&
+          Number(before.target) === Number(input.target) &&
+          before.direction === input.direction &&
+          before.frequency === input.frequency &&
+          before.data_source === input.data_source &&
+          before.disaggregated_by_ward === input.disaggregated_by_ward &&
+          before.disaggregated_by_group === input.disaggregated_by_group;
+        if (same) {
+          const message = 'Nothing has changed: change at least one answer, or cancel';
+          return { ok: false, status: 400, message, issues: [{ field: 'name', message }] } as const;
+        }
+        await trx.updateTable('outcome_indicator').set(input).where('id', '=', indicatorId).execute();
+        const changed = await frameworkChanged(actor, found.spec, `Indicator changed: ${input.name}`, trx);
+        const { id: _id, outcome_id: _o, position: _p, created_at: _c, ...was } = before;
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'outcome_indicator.updated',
+            entityType: 'outcome_indicator',
+            entityId: indicatorId,
+            detail: { specification: slug, outcomeId, before: was, after: input, ...changed },
+          },
+          trx,
+        );
+        return { ok: true, ...changed };
+      });
+    },
+
+    async removeIndicator(
+      actor: Actor,
+      slug: string,
+      outcomeId: string,
+      indicatorId: string,
+    ): Promise<Done<FrameworkChange> | Refusal> {
+      return db.transaction().execute(async (trx) => {
+        const found = await editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const indicator = await indicatorOf(found.spec.id, outcomeId, indicatorId, trx);
+        if (!indicator) return noIndicator;
+        const refusal = inUseRefusal('This indicator', await indicatorsInUse([indicatorId], trx));
+        if (refusal) return refusal;
+        await trx.deleteFrom('outcome_indicator').where('id', '=', indicatorId).execute();
+        const changed = await frameworkChanged(actor, found.spec, `Indicator removed: ${indicator.name}`, trx);
+        const { id: _id, outcome_id: _o, position: _p, created_at: _c, ...was } = indicator;
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'outcome_indicator.removed',
+            entityType: 'outcome_indicator',
+            entityId: indicatorId,
+            detail: { specification: slug, outcomeId, ...was, ...changed },
+          },
+          trx,
+        );
+        return { ok: true, ...changed };
       });
     },
 

@@ -367,6 +367,12 @@ describe('sign-off and publication', () => {
     expect(noUnit.body).toContain('Enter the unit, for example people, percentage or visits');
     expect((await commissioner.post(indicatorUrl, indicator)).statusCode).toBe(303);
 
+    // The framework is part of what is signed off: adding it made versions 2 and 3, to be signed off again.
+    const reset = await commissioner.post(`/specifications/${slug}/publish`);
+    expect(reset.statusCode).toBe(400);
+    expect(reset.body).toContain('The current version must be signed off by every co-producer');
+    expect((await resident.post(`/specifications/${slug}/sign-off`, { version: '3' })).statusCode).toBe(303);
+
     const published = await commissioner.post(`/specifications/${slug}/publish`);
     expect(published.statusCode).toBe(303);
     const page = await commissioner.get(`/specifications/${slug}`);
