@@ -13,8 +13,8 @@ import {
 
 // A co-produced specification, from a need to publication, with JavaScript on and off:
 // a commissioner drafts it from a needs assessment and invites a resident; the resident comments and signs off;
-// creating an opportunity without an outcomes framework is refused with what is missing; the framework is added; the
-// opportunity form opens.
+// creating an opportunity without an outcomes framework is refused with what is missing; the framework is added and an
+// indicator changed, which makes a new version for the co-producer to sign off; the opportunity form opens.
 describe.skipIf(!hasChromium)('co-producing a specification', () => {
   let site: Awaited<ReturnType<typeof startSite>>;
   let browser: Browser;
@@ -101,6 +101,19 @@ describe.skipIf(!hasChromium)('co-producing a specification', () => {
       await c.page.locator('#disaggregated_by_group-2').check();
       await c.press('Add indicator');
       expect(await body(c)).toContain('Indicator added');
+
+      // The indicator is changed from its change link.
+      await c.follow('Change indicator: Young carers attending a session at least twice a month');
+      expect(await c.heading()).toBe('Change the indicator');
+      await c.fill('Target', '45');
+      await c.press('Save changes');
+      expect(await body(c)).toContain('Indicator changed. This is version 4');
+
+      // The framework is part of what is signed off, so the co-producer signs off the version that has it.
+      await r.visit(specUrl);
+      await r.press('Sign off version 4');
+      expect(await body(r)).toContain('Every co-producer has now signed it off');
+      await c.visit(specUrl);
 
       // Now the specification is ready to become an opportunity.
       await c.press('Create an opportunity from this specification');
