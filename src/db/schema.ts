@@ -177,6 +177,10 @@ export interface JobTable {
   created_by: string | null;
   created_at: Generated<Date>;
   finished_at: NullableTimestamp;
+  /** Last sign of life from the process running the job. */
+  heartbeat_at: NullableTimestamp;
+  /** When the import's transaction committed (work after it, such as matching suppliers, may still be running). */
+  committed_at: NullableTimestamp;
 }
 
 export type SupplierClassification = 'vcs' | 'not_vcs' | 'uncertain' | 'unresolved' | 'redacted' | 'public_body';
@@ -425,7 +429,7 @@ export interface NeedsSupportTable {
 }
 
 export type OpportunityRoute = 'grant' | 'light_touch_contract' | 'partnership_agreement';
-export type OpportunityStatus = 'draft' | 'open' | 'closed' | 'awarded' | 'cancelled';
+export type OpportunityStatus = 'draft' | 'open' | 'closed' | 'awarded' | 'unsuccessful' | 'cancelled';
 export type ApplicationStatus = 'draft' | 'submitted' | 'withdrawn' | 'successful' | 'unsuccessful';
 
 export interface OpportunityTable {
@@ -447,6 +451,9 @@ export interface OpportunityTable {
   service_starts_on: string | null;
   published_at: NullableTimestamp;
   published_by: string | null;
+  cancelled_at: NullableTimestamp;
+  cancelled_by: string | null;
+  cancellation_reason: string | null;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -7,6 +7,8 @@ import * as m20261125000700 from './20261125000700_spend_measure.ts';
 import * as m20261125000800 from './20261125000800_needs.ts';
 import * as m20261125000900 from './20261125000900_specifications.ts';
 import * as m20261125001000 from './20261125001000_opportunities.ts';
+import * as m20261125001100 from './20261125001100_opportunity_cancellation.ts';
+import * as m20261125001200 from './20261125001200_job_heartbeat.ts';
 
 // Listed explicitly: file discovery cannot import .ts under every runner. Append new migrations in order.
 export const migrations: Record<string, Migration> = {
@@ -18,4 +20,6 @@ export const migrations: Record<string, Migration> = {
   '20261125000800_needs': m20261125000800,
   '20261125000900_specifications': m20261125000900,
   '20261125001000_opportunities': m20261125001000,
+  '20261125001100_opportunity_cancellation': m20261125001100,
+  '20261125001200_job_heartbeat': m20261125001200,
 };

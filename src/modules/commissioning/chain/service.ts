@@ -24,6 +24,7 @@ const opportunityLabels: Record<string, string> = {
   open: 'Open for applications',
   closed: 'Closed for applications',
   awarded: 'Awarded',
+  unsuccessful: 'No award made',
   cancelled: 'Cancelled',
 };
 const awardLabels: Record<string, string> = { active: 'Active', ended: 'Ended', cancelled: 'Cancelled' };

@@ -41,6 +41,7 @@ export const statusLabels: Record<OpportunityStatus, string> = {
   open: 'Open',
   closed: 'Closed',
   awarded: 'Awarded',
+  unsuccessful: 'No award made',
   cancelled: 'Cancelled',
 };
 
