@@ -38,10 +38,10 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const spendMeasure = createSpendMeasureService({ db, place, audit });
   const needs = createNeedsService({ db, audit, outbox, serviceName: place.serviceName, baseUrl: config.baseUrl });
   const specifications = createSpecificationService({ db, config, audit, outbox, needs });
-  const opportunities = createOpportunityService({ db, config, place, audit, outbox, specifications });
+  const applications = createApplicationService({ db, config, audit, outbox });
+  const opportunities = createOpportunityService({ db, config, place, audit, outbox, specifications, applications });
   const ocds = createOcdsService({ db, config, place });
   const chain = createChainService({ db });
-  const applications = createApplicationService({ db, config, audit, outbox });
   const assessment = createAssessmentService({ db, config, audit, outbox, opportunities, applications });
   const awards = createAwardService({ db, config, place, audit, opportunities, applications });
   return {

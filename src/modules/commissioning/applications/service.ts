@@ -45,6 +45,11 @@ const notDraft = {
   status: 409,
   message: 'This application has been submitted, so it can no longer be changed.',
 } as const;
+const opportunityCancelled = {
+  ok: false,
+  status: 409,
+  message: 'This opportunity was cancelled, so applications to it can no longer be changed.',
+} as const;
 
 export type AboutInput = { title: string; requestedPence: number };
 export type PartnerInput = { role: string; sharePence: number };
@@ -358,6 +363,8 @@ export function createApplicationService({
     if (seen.refusal) return seen;
     if (!seen.who.lead) return { refusal: leadOnly as Refusal };
     if (seen.row.status !== 'draft') return { refusal: notDraft as Refusal };
+    if ((await opportunityOf(seen.row.opportunity_id, trx)).status === 'cancelled')
+      return { refusal: opportunityCancelled as Refusal };
     return seen;
   }
 
@@ -453,6 +460,38 @@ export function createApplicationService({
       return ids;
     },
 
+    /**
+     * The applications still waiting on an opportunity (drafts, submitted ones, and successful ones without an
+     * award yet), each with the approved members of its organisations: the people to tell when it is cancelled.
+     */
+    async waitingOn(opportunityId: string, trx: Database = db) {
+      const rows = await trx
+        .selectFrom('application as a')
+        .leftJoin('award as w', 'w.application_id', 'a.id')
+        .select(['a.id', 'a.reference', 'a.status'])
+        .where('a.opportunity_id', '=', opportunityId)
+        .where((eb) =>
+          eb.or([eb('a.status', 'in', LIVE), eb.and([eb('a.status', '=', 'successful'), eb('w.id', 'is', null)])]),
+        )
+        .orderBy('a.reference')
+        .execute();
+      const out = [];
+      for (const r of rows) {
+        const organisations = await trx
+          .selectFrom('application_partner')
+          .select('organisation_id')
+          .where('application_id', '=', r.id)
+          .execute();
+        const people = await memberEmails(
+          organisations.map((o) => o.organisation_id),
+          trx,
+        );
+        const unique = [...new Map(people.map((p) => [p.email, { email: p.email, name: p.name }])).values()];
+        out.push({ ...r, people: unique });
+      }
+      return out;
+    },
+
     /** An opportunity's applications (all statuses, or those given), with the lead's name, oldest submission first. */
     async forOpportunity(opportunityId: string, options: { status?: ApplicationStatus | ApplicationStatus[] } = {}) {
       if (!UUID.test(opportunityId)) return [];
@@ -515,6 +554,13 @@ export function createApplicationService({
       return db.transaction().execute(async (trx) => {
         const opportunity = await trx.selectFrom('opportunity').selectAll().where('slug', '=', slug).executeTakeFirst();
         if (!opportunity || opportunity.status === 'draft') return notFound;
+        if (opportunity.status === 'cancelled') {
+          return {
+            ok: false,
+            status: 409,
+            message: 'This opportunity has been cancelled. Applications can no longer be started.',
+          } as const;
+        }
         if (effectiveStatus(opportunity, now) !== 'open') {
           return {
             ok: false,
@@ -621,7 +667,7 @@ export function createApplicationService({
         ok: true as const,
         ...f,
         who: seen.who,
-        canEdit: seen.who.lead && draft,
+        canEdit: seen.who.lead && draft && f.opportunity.status !== 'cancelled',
         canWithdraw: seen.who.lead && (draft || f.application.status === 'submitted'),
         myPending: draft ? myPending : [],
         blockers: draft ? blockers(f, now) : [],
@@ -843,6 +889,7 @@ export function createApplicationService({
           } as const;
         }
         if (row.status !== 'draft') return notDraft;
+        if ((await opportunityOf(row.opportunity_id, trx)).status === 'cancelled') return opportunityCancelled;
         const org = await trx
           .selectFrom('organisation')
           .select('name')

@@ -777,12 +777,7 @@ export function createAssessmentService({
               trx,
             );
         }
-        if (o.status === 'open')
-          await trx
-            .updateTable('opportunity')
-            .set({ status: 'closed', updated_at: now })
-            .where('id', '=', o.id)
-            .execute();
+        await opportunities.settleAfterDecisions(actor, o.id, trx, now);
       });
       return { ok: true, count: undecided.length };
     },

@@ -31,10 +31,12 @@ const dateTime = (value: Date | string | null | undefined): string | undefined =
 
 /**
  * OCDS tenderStatus for an opportunity. Bids are still being assessed while "closed", which the codelist counts
- * as the tender process still taking place; it is complete once awarded.
+ * as the tender process still taking place; it is complete once awarded, and unsuccessful when every application
+ * was decided unsuccessful and no award was made.
  */
 export function tenderStatus(status: OpportunityStatus, awarded: boolean): string {
   if (status === 'cancelled') return 'cancelled';
+  if (status === 'unsuccessful') return 'unsuccessful';
   if (status === 'awarded' || awarded) return 'complete';
   return 'active';
 }
@@ -43,7 +45,7 @@ export function tenderStatus(status: OpportunityStatus, awarded: boolean): strin
 export function lotStatus(status: OpportunityStatus, awarded: boolean): string {
   if (status === 'cancelled') return 'cancelled';
   if (awarded) return 'complete';
-  return status === 'awarded' ? 'unsuccessful' : 'active';
+  return status === 'awarded' || status === 'unsuccessful' ? 'unsuccessful' : 'active';
 }
 
 const awardStatuses = { active: 'active', ended: 'active', cancelled: 'cancelled' } as const;
@@ -80,6 +82,8 @@ export function createOcdsService({ db, config, place }: { db: Database; config:
         'o.duration_months',
         'o.published_at',
         'o.updated_at',
+        'o.cancelled_at',
+        'o.cancellation_reason',
         's.slug as spec_slug',
         's.title as spec_title',
         'n.slug as need_slug',
@@ -214,11 +218,17 @@ export function createOcdsService({ db, config, place }: { db: Database; config:
       });
 
       const closed = o.status !== 'open';
-      const releaseDate = [o.published_at, ...myAwards.map((a) => a.awarded_at)]
+      // The release changes, and so its date and id, when the process is cancelled or ends with no award.
+      const ended = o.status === 'cancelled' ? o.cancelled_at : o.status === 'unsuccessful' ? o.updated_at : null;
+      const releaseDate = [o.published_at, ended, ...myAwards.map((a) => a.awarded_at)]
         .filter((d): d is Date => d instanceof Date)
         .sort((a, b) => b.getTime() - a.getTime())[0]!;
       const date = dateTime(releaseDate)!;
-      const tag = myAwards.length ? ['tender', 'award'] : ['tender'];
+      const tag = [
+        'tender',
+        ...(o.status === 'cancelled' ? ['tenderCancellation'] : []),
+        ...(myAwards.length ? ['award'] : []),
+      ];
 
       return prune({
         ocid: o.ocid,
@@ -298,6 +308,20 @@ export function createOcdsService({ db, config, place }: { db: Database; config:
               format: 'text/html',
               language: 'en',
             },
+            ...(o.status === 'cancelled'
+              ? [
+                  prune({
+                    id: `${o.ocid}-cancellation`,
+                    documentType: 'cancellationDetails',
+                    title: 'Why the opportunity was cancelled',
+                    description: o.cancellation_reason ?? undefined,
+                    url: `${base}/opportunities/${o.slug}`,
+                    format: 'text/html',
+                    datePublished: dateTime(o.cancelled_at),
+                    language: 'en',
+                  }),
+                ]
+              : []),
             ...documents
               .filter((d) => d.opportunity_id === o.id)
               .map((d) => ({

@@ -22,7 +22,20 @@ type FeedRow = {
   closes_at: Date;
   published_at: Date | null;
   updated_at: Date;
+  status: string;
+  cancelled_at: Date | null;
+  cancellation_reason: string | null;
 };
+
+const day = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
+/** When an entry last changed for its readers: published, or cancelled since. */
+const entryUpdated = (r: FeedRow) => new Date(r.cancelled_at ?? r.published_at ?? r.updated_at);
 
 const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
 const closing = new Intl.DateTimeFormat('en-GB', {
@@ -36,18 +49,24 @@ const closing = new Intl.DateTimeFormat('en-GB', {
 
 export function atomFeed({ baseUrl, title, rows }: { baseUrl: string; title: string; rows: FeedRow[] }): string {
   const self = `${baseUrl}/opportunities.atom`;
-  const updated = rows.reduce((latest, r) => Math.max(latest, new Date(r.published_at ?? r.updated_at).getTime()), 0);
+  const updated = rows.reduce((latest, r) => Math.max(latest, entryUpdated(r).getTime()), 0);
   const entries = rows.map((r) => {
     const link = `${baseUrl}/opportunities/${r.slug}`;
-    const when = new Date(r.published_at ?? r.updated_at).toISOString();
-    const summary = `${r.summary} (${r.routeLabel}, ${money.format(r.total_value_pence / 100)}, ${r.statusLabel.toLowerCase()}, closes ${closing.format(new Date(r.closes_at))})`;
+    const published = new Date(r.published_at ?? r.updated_at).toISOString();
+    const cancelled = r.status === 'cancelled';
+    // A cancelled entry stays in the feed, so that readers who saw it learn that it was cancelled, and why.
+    const notice =
+      cancelled && r.cancelled_at
+        ? `Cancelled on ${day.format(new Date(r.cancelled_at))}: ${(r.cancellation_reason ?? '').replace(/[.\s]+$/, '')}. `
+        : '';
+    const summary = `${notice}${r.summary} (${r.routeLabel}, ${money.format(r.total_value_pence / 100)}, ${r.statusLabel.toLowerCase()}, ${cancelled ? 'was to close' : 'closes'} ${closing.format(new Date(r.closes_at))})`;
     return [
       '  <entry>',
       // The OCDS ocid is unique and never changes, so it makes a stable entry id.
       `    <id>urn:ocds:${escapeXml(r.ocid)}</id>`,
-      `    <title type="text">${escapeXml(r.title)}</title>`,
-      `    <updated>${when}</updated>`,
-      `    <published>${when}</published>`,
+      `    <title type="text">${escapeXml(cancelled ? `Cancelled: ${r.title}` : r.title)}</title>`,
+      `    <updated>${entryUpdated(r).toISOString()}</updated>`,
+      `    <published>${published}</published>`,
       `    <link rel="alternate" type="text/html" href="${escapeXml(link)}"/>`,
       `    <summary type="text">${escapeXml(summary)}</summary>`,
       '  </entry>',

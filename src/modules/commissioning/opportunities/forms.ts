@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { OpportunityRoute } from '../../../db/schema.ts';
 import { asArray } from '../../../web/forms.ts';
 import { serviceAreas } from '../../place/codelists.ts';
-import { type DetailsInput, type Filters, londonTime, routes } from './service.ts';
+import { type DetailsInput, type Filters, londonTime, routes, statusLabels } from './service.ts';
 
 // The forms of the opportunity pages, with messages written for the person filling them in.
 
@@ -293,7 +293,17 @@ export const answerForm = z.object({
   answer: required('Enter the answer', 'The answer', 5000),
 });
 
+export const cancelForm = z.object({
+  reason: required('Say why the opportunity is being cancelled', 'The reason', 2000),
+});
+
 export const documentTitleLimit = 200;
+
+/** The statuses the public list can be filtered by; with none chosen, cancelled opportunities are left out. */
+export const listStatuses = (['open', 'closed', 'awarded', 'unsuccessful', 'cancelled'] as const).map((code) => ({
+  code,
+  label: statusLabels[code],
+}));
 
 /** The list's filters from the query string; anything that does not make sense is ignored and reported. */
 export function parseFilters(query: Record<string, unknown>, wardCodes: string[]) {
@@ -329,6 +339,8 @@ export function parseFilters(query: Record<string, unknown>, wardCodes: string[]
     else filters.closingBefore = before;
   }
   if (get('suits_small') === 'yes') filters.suitsSmall = true;
+  const status = get('status');
+  if (listStatuses.some((s) => s.code === status)) filters.status = status as Filters['status'];
   const values = {
     route: filters.route ?? '',
     service_area: filters.serviceArea ?? '',
@@ -337,6 +349,7 @@ export function parseFilters(query: Record<string, unknown>, wardCodes: string[]
     max_value: max,
     closing_before: before,
     suits_small: filters.suitsSmall ? 'yes' : '',
+    status: filters.status ?? '',
   };
   return { filters, errors, values };
 }

@@ -10,9 +10,11 @@ import { actorOf, refuse, viewerOf } from '../http.ts';
 import { atomFeed } from './feed.ts';
 import {
   answerForm,
+  cancelForm,
   clarificationForm,
   criterionForm,
   detailsValues,
+  listStatuses,
   lotForm,
   parseDetails,
   parseFilters,
@@ -149,6 +151,10 @@ const routes: ModuleRoutes = async (app, { services }) => {
           { value: '', text: 'Any service area' },
           ...serviceAreas.map((a) => ({ value: a.code, text: a.label, selected: values.service_area === a.code })),
         ],
+        statusItems: [
+          { value: '', text: 'Any, except cancelled' },
+          ...listStatuses.map((s) => ({ value: s.code, text: s.label, selected: values.status === s.code })),
+        ],
         routeItems: [
           { value: '', text: 'Any type', checked: !values.route },
           ...opportunityRoutes.map((r) => ({ value: r.code, text: r.label, checked: values.route === r.code })),
@@ -190,7 +196,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     const o = await opps.viewable(viewer, request.params.slug);
     if (!o) return reply.errorPage(404, 'Page not found', ['There is no such opportunity.']);
     const staff = isStaff(viewer);
-    const [reach, answered, waiting, canAsk, check, unanswered, onPanel] = await Promise.all([
+    const [reach, answered, waiting, canAsk, check, unanswered, onPanel, cancellable] = await Promise.all([
       opps.reach(o),
       opps.publicClarifications(o.id),
       opps.myWaitingClarifications(viewer, o.id),
@@ -198,6 +204,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       staff && o.status === 'draft' ? opps.publishCheck(viewer!, o.slug) : Promise.resolve(null),
       staff ? opps.unansweredCount(o.id) : Promise.resolve(0),
       viewer ? services.assessment.isMember(o.id, viewer.id) : Promise.resolve(false),
+      staff && o.status !== 'draft' ? opps.cancelCheck(viewer!, o.slug).then((c) => c.ok) : Promise.resolve(false),
     ]);
     const chain = await services.chain.forOpportunity(o.id, { staff });
     return reply.view(`${VIEWS}/show.njk`, {
@@ -212,6 +219,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       missing: check?.ok ? check.missing : [],
       unanswered,
       onPanel,
+      cancellable,
       chain,
       statusLabels,
       pounds,
@@ -620,6 +628,37 @@ const routes: ModuleRoutes = async (app, { services }) => {
     }
     return reply.seeOther(`/opportunities/${request.params.slug}`, 'The opportunity is published and open for bids');
   });
+
+  // ---- Cancelling a published opportunity ----
+
+  async function cancelPage(request: FastifyRequest<Slug>, reply: FastifyReply, form: Form = empty()) {
+    const check = await opps.cancelCheck(actorOf(request), request.params.slug);
+    if (!check.ok) return refuse(reply, check, { 409: 'This opportunity cannot be cancelled' });
+    return reply.view(`${VIEWS}/cancel.njk`, {
+      title: 'Cancel this opportunity',
+      o: check.opportunity,
+      applications: check.applications,
+      backLink: `/opportunities/${check.opportunity.slug}`,
+      ...form,
+    });
+  }
+  app.get<Slug>('/opportunities/:slug/cancel', { config: { access: STAFF } }, (request, reply) =>
+    cancelPage(request, reply),
+  );
+  app.post<Slug & { Body: Body }>(
+    '/opportunities/:slug/cancel',
+    { config: { access: STAFF } },
+    async (request, reply) => {
+      const form = parseForm(cancelForm, request.body);
+      if (!form.ok) return cancelPage(request, reply.code(400), form);
+      const result = await opps.cancel(actorOf(request), request.params.slug, form.data.reason);
+      if (!result.ok) return refuse(reply, result, { 409: 'This opportunity cannot be cancelled' });
+      return reply.seeOther(
+        `/opportunities/${request.params.slug}`,
+        'The opportunity is cancelled. Applicants and people who asked questions have been told',
+      );
+    },
+  );
 
   // ---- Clarification questions ----
 

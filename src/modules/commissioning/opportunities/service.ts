@@ -9,6 +9,7 @@ import { checkDocument } from '../../needs/evidence.ts';
 import type { OutboxService } from '../../outbox/service.ts';
 import { labelFor, serviceAreas, sizeBands } from '../../place/codelists.ts';
 import type { PlaceConfig } from '../../place/config.ts';
+import type { ApplicationService } from '../applications/service.ts';
 import type { Missing } from '../specifications/framework.ts';
 import type { SpecificationService } from '../specifications/service.ts';
 
@@ -101,6 +102,8 @@ export type Filters = {
   maxPence?: number | undefined;
   closingBefore?: string | undefined;
   suitsSmall?: boolean | undefined;
+  /** As people see it (an open one past its closing time is closed); without it, cancelled ones are left out. */
+  status?: Exclude<OpportunityStatus, 'draft'> | undefined;
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -123,6 +126,7 @@ export function createOpportunityService({
   audit,
   outbox,
   specifications,
+  applications,
 }: {
   db: Database;
   config: Config;
@@ -130,6 +134,7 @@ export function createOpportunityService({
   audit: AuditService;
   outbox: OutboxService;
   specifications: SpecificationService;
+  applications: ApplicationService;
 }) {
   const share = place.commissioning.lotReach.maxShareOfAnnualIncome;
 
@@ -387,6 +392,14 @@ export function createOpportunityService({
     let q = db.selectFrom('opportunity as o');
     if (base === 'drafts') q = q.where('o.status', '=', 'draft');
     else q = q.where('o.status', '!=', 'draft').where('o.published_at', 'is not', null);
+    // The same reading as effectiveStatus: an open one past its closing time counts as closed.
+    if (filters.status === 'open') q = q.where('o.status', '=', 'open').where('o.closes_at', '>', now);
+    else if (filters.status === 'closed') {
+      q = q.where((eb) =>
+        eb.or([eb('o.status', '=', 'closed'), eb.and([eb('o.status', '=', 'open'), eb('o.closes_at', '<=', now)])]),
+      );
+    } else if (filters.status) q = q.where('o.status', '=', filters.status);
+    else if (base === 'published') q = q.where('o.status', '!=', 'cancelled');
     if (filters.route) q = q.where('o.route', '=', filters.route);
     if (filters.serviceArea) q = q.where('o.service_area', '=', filters.serviceArea);
     if (filters.ward) {
@@ -462,6 +475,7 @@ export function createOpportunityService({
           closes_at: r.closes_at,
           published_at: r.published_at,
           updated_at: r.updated_at,
+          cancelled_at: r.cancelled_at,
           status,
           statusLabel: statusLabels[status],
           lotCount: Number(r.lot_count ?? 0),
@@ -469,6 +483,34 @@ export function createOpportunityService({
         };
       }),
     };
+  }
+
+  /** Why this opportunity cannot be cancelled, or null when it can: published, with no award and no final outcome. */
+  async function cannotCancel(o: { id: string; status: OpportunityStatus; cancelled_at: Date | null }, trx: Database) {
+    const refused = (message: string) => ({ ok: false, status: 409, message }) as const;
+    if (o.status === 'draft') {
+      return refused(
+        'This opportunity is a draft, so only staff can see it and there is nothing to cancel. Change its details instead.',
+      );
+    }
+    if (o.status === 'cancelled') {
+      return refused(
+        `This opportunity was already cancelled on ${longDate.format(new Date(o.cancelled_at ?? Date.now()))}.`,
+      );
+    }
+    if (o.status === 'unsuccessful') {
+      return refused('Every application to this opportunity was unsuccessful and no award was made, so it has ended.');
+    }
+    const award = await trx
+      .selectFrom('award')
+      .select('id')
+      .where('opportunity_id', '=', o.id)
+      .where('status', '!=', 'cancelled')
+      .executeTakeFirst();
+    if (o.status === 'awarded' || award) {
+      return refused('An award has been made for this opportunity, so it can no longer be cancelled.');
+    }
+    return null;
   }
 
   return {
@@ -942,6 +984,152 @@ export function createOpportunityService({
       });
     },
 
+    /** What the cancellation page needs: the opportunity and how many applications and askers will be told. */
+    async cancelCheck(actor: Actor, slug: string) {
+      if (!isStaff(actor)) return staffOnly;
+      const o = await full({ slug });
+      if (!o) return notFound;
+      const refusal = await cannotCancel(o, db);
+      if (refusal) return refusal;
+      const waiting = await applications.waitingOn(o.id);
+      return { ok: true as const, opportunity: o, applications: waiting.length };
+    },
+
+    /**
+     * Open or closed → cancelled, with who, when and why. Everyone with an application still waiting on it, and
+     * everyone who asked a clarification question, is told by e-mail in the same transaction; its applications can
+     * no longer be changed or submitted.
+     */
+    async cancel(actor: Actor, slug: string, reason: string, now = new Date()): Promise<Done | Refusal> {
+      if (!isStaff(actor)) return staffOnly;
+      return db.transaction().execute(async (trx) => {
+        // Locked, so that a cancellation and another change of state cannot both go through.
+        const o = await trx
+          .selectFrom('opportunity')
+          .selectAll()
+          .where('slug', '=', slug)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!o) return notFound;
+        const refusal = await cannotCancel(o, trx);
+        if (refusal) return refusal;
+        await trx
+          .updateTable('opportunity')
+          .set({
+            status: 'cancelled',
+            cancelled_at: now,
+            cancelled_by: actor.id,
+            cancellation_reason: reason,
+            updated_at: now,
+          })
+          .where('id', '=', o.id)
+          .execute();
+        const link = `${config.baseUrl}/opportunities/${o.slug}`;
+        const when = longDate.format(now);
+        const told = new Set<string>();
+        const waiting = await applications.waitingOn(o.id, trx);
+        for (const a of waiting) {
+          for (const person of a.people) {
+            await outbox.queue(
+              {
+                to: person.email,
+                kind: 'opportunity.cancelled',
+                subject: `"${o.title}" has been cancelled: your application ${a.reference}`,
+                body: [
+                  `Hello ${person.name},`,
+                  '',
+                  `The council cancelled the opportunity "${o.title}" on ${when}. The reason given:`,
+                  '',
+                  reason,
+                  '',
+                  `Your application ${a.reference} will not be assessed, and it can no longer be changed or submitted. You can still read it:`,
+                  `${config.baseUrl}/applications/${a.reference}`,
+                  '',
+                  `The opportunity's page says why it was cancelled: ${link}`,
+                ].join('\n'),
+              },
+              trx,
+            );
+            told.add(person.email);
+          }
+        }
+        const askers = await trx
+          .selectFrom('clarification as c')
+          .innerJoin('app_user as u', 'u.id', 'c.asked_by')
+          .select(['u.email', 'u.name'])
+          .distinct()
+          .where('c.opportunity_id', '=', o.id)
+          .orderBy('u.email')
+          .execute();
+        for (const person of askers) {
+          // One e-mail each: an applicant who also asked a question has been told already.
+          if (told.has(person.email)) continue;
+          await outbox.queue(
+            {
+              to: person.email,
+              kind: 'opportunity.cancelled',
+              subject: `"${o.title}" has been cancelled`,
+              body: [
+                `Hello ${person.name},`,
+                '',
+                `You asked a question about "${o.title}". The council cancelled this opportunity on ${when}. The reason given:`,
+                '',
+                reason,
+                '',
+                `Applications to it are no longer accepted. Its page says why it was cancelled: ${link}`,
+              ].join('\n'),
+            },
+            trx,
+          );
+          told.add(person.email);
+        }
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'opportunity.cancelled',
+            entityType: 'opportunity',
+            entityId: o.id,
+            detail: { slug, ocid: o.ocid, reason, applications: waiting.map((a) => a.reference), told: told.size },
+          },
+          trx,
+        );
+        return { ok: true };
+      });
+    },
+
+    /**
+     * After decisions on every application: it stays closed while successful applications wait for their awards;
+     * with none successful it ends with no award made (OCDS "unsuccessful") instead of staying closed for ever.
+     */
+    async settleAfterDecisions(actor: Actor, opportunityId: string, trx: Database, now = new Date()) {
+      const decided = await trx
+        .selectFrom('application')
+        .select('status')
+        .where('opportunity_id', '=', opportunityId)
+        .where('status', 'in', ['submitted', 'successful', 'unsuccessful'])
+        .execute();
+      const noAward = decided.length > 0 && decided.every((a) => a.status === 'unsuccessful');
+      const changed = await trx
+        .updateTable('opportunity')
+        .set({ status: noAward ? 'unsuccessful' : 'closed', updated_at: now })
+        .where('id', '=', opportunityId)
+        .where('status', 'in', noAward ? ['open', 'closed'] : ['open'])
+        .returning('slug')
+        .executeTakeFirst();
+      if (changed && noAward) {
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'opportunity.no_award',
+            entityType: 'opportunity',
+            entityId: opportunityId,
+            detail: { slug: changed.slug, applications: decided.length },
+          },
+          trx,
+        );
+      }
+    },
+
     /** Published opportunities for everyone, open first and closing soonest. */
     async search(filters: Filters, page = 1, now = new Date()) {
       return listRows('published', filters, page, now);
@@ -961,6 +1149,7 @@ export function createOpportunityService({
         const status = effectiveStatus(r);
         return {
           ...r,
+          status,
           total_value_pence: Number(r.total_value_pence),
           routeLabel: routeLabel(r.route),
           statusLabel: statusLabels[status],
@@ -1188,11 +1377,19 @@ type ListRow = {
   closes_at: Date;
   published_at: Date | null;
   updated_at: Date;
+  cancelled_at: Date | null;
   status: OpportunityStatus;
   statusLabel: string;
   lotCount: number;
   suitsSmall: boolean;
 };
+
+const longDate = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
 
 /** Pence as pounds for people: 12000000 → "£120,000", 1050 → "£10.50". */
 export function pounds(pence: number): string {
