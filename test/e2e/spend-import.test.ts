@@ -1,25 +1,31 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/modules/accounts/passwords.ts';
 import { hasChromium, launchBrowser, newContext, Site, startSite } from './support/browser.ts';
 
 // An officer imports a messy spend file whose amount and date columns are not recognised: uploads it, says which
-// column is which, sees every row accounted for, and goes on to the review queue. JavaScript on and off.
-const MESSY = join(import.meta.dirname, '../../src/modules/spend/import/fixtures/odd-headings.csv');
+// column is which, sees every row accounted for, clears the top of the review queue, and the council's public
+// figures change. JavaScript on and off.
+const MESSY = join(import.meta.dirname, 'fixtures/spend-to-review.csv');
 
 describe.skipIf(!hasChromium)('an officer imports a messy spend file', () => {
   let site: Awaited<ReturnType<typeof startSite>>;
   let browser: Browser;
   const password = 'a long test passphrase';
 
+  // A site for each run: a review decision applies to the supplier everywhere, so runs must not share one.
   beforeAll(async () => {
-    site = await startSite();
     browser = await launchBrowser();
+  });
+  beforeEach(async () => {
+    site = await startSite();
+  });
+  afterEach(async () => {
+    await site?.close();
   });
   afterAll(async () => {
     await browser?.close();
-    await site?.close();
   });
 
   async function signIn(context: BrowserContext, email: string): Promise<Site> {
@@ -83,8 +89,8 @@ describe.skipIf(!hasChromium)('an officer imports a messy spend file', () => {
 
       expect(await s.heading()).toBe('Import finished');
       const body = (await s.page.locator('main').textContent()) ?? '';
-      expect(body).toContain('rows read 5 = imported 2 + already held 0 + rejected 2 + summary rows skipped 1');
-      expect(body).toContain('£1,270.50');
+      expect(body).toContain('rows read 6 = imported 3 + already held 0 + rejected 2 + summary rows skipped 1');
+      expect(body).toContain('£3,770.50');
       expect(body).toContain(javaScript ? 'GB-LAE-CRY' : 'London Borough of Southwark');
       // The rejected rows, with their lines and reasons.
       const rejected = s.page.locator('table', { hasText: 'Rejected rows' });
@@ -92,12 +98,34 @@ describe.skipIf(!hasChromium)('an officer imports a messy spend file', () => {
       expect(await rejected.textContent()).toContain('The supplier name is blank');
 
       await s.visit('/spend/imports');
-      expect((await s.page.locator('main').textContent()) ?? '').toContain('odd-headings.csv');
+      expect((await s.page.locator('main').textContent()) ?? '').toContain('spend-to-review.csv');
 
       // Back to the import from the list (newest first), and on to the review queue.
-      await s.follow('odd-headings.csv');
+      await s.follow('spend-to-review.csv');
       await s.follow('review queue');
       expect(new URL(s.page.url()).pathname).toBe('/spend/review');
+      const council = javaScript ? 'GB-LAE-CRY' : 'GB-LAE-SWK';
+      const share = async () => {
+        await s.visit(`/spend/councils/${council}`);
+        return ((await s.page.locator('#share-sentence strong').textContent()) ?? '').trim();
+      };
+      // Before the review: the uncertain supplier is counted in the denominator but not as VCS.
+      expect(await share()).toBe('33.70%');
+
+      // The top of the queue is the supplier with the most money at stake.
+      await s.visit(`/spend/review?council=${council}`);
+      const top = s.page.locator('#suppliers tbody tr').first();
+      expect(await top.textContent()).toContain('Friends of Elm Park School');
+      await top.getByLabel('Select Friends of Elm Park School').check();
+      await s.page.getByLabel('Voluntary, community or social enterprise organisations').check();
+      await s.fill('Note (optional)', 'A parents’ charity, not the school itself');
+      await s.press('Save the decision for the ticked suppliers');
+      expect(await s.page.locator('body').textContent()).not.toContain('Friends of Elm Park School');
+
+      // The public figures follow the decision.
+      expect(await share()).toBe('100.00%');
+      const recipients = s.page.locator('table', { hasText: 'The VCS organisations paid most' });
+      expect(await recipients.locator('tbody tr').first().textContent()).toContain('Friends of Elm Park School');
       await context.close();
     });
   }
