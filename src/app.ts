@@ -17,5 +17,10 @@ export async function buildApp({ config, place, services, logger }: AppOptions):
   });
   await app.register(webPlugin, { config, place, sessions: services.sessions });
   for (const module of modules) await app.register(module, { services });
+  // Imports left running by a process that died are closed with a message that says what to do.
+  app.addHook('onReady', async () => {
+    const closed = await services.jobs.recover();
+    if (closed) app.log.warn({ jobs: closed }, 'closed imports left running when the platform last stopped');
+  });
   return app;
 }

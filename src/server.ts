@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { STALE_AFTER_MS } from './imports/jobs.ts';
 import type { Runtime } from './runtime.ts';
 
 /** Listens, delivers e-mail from the outbox in the background, and shuts down gracefully on a signal. */
@@ -16,6 +17,12 @@ export async function startServer(runtime: Runtime): Promise<FastifyInstance> {
     3_600_000,
   );
   digests.unref();
+  // Another process (or this one, restarted within a minute) may have died with an import running.
+  const recovery = setInterval(
+    () => void services.jobs.recover().catch((e) => app.log.error({ err: e }, 'closing abandoned imports failed')),
+    STALE_AFTER_MS,
+  );
+  recovery.unref();
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -23,10 +30,12 @@ export async function startServer(runtime: Runtime): Promise<FastifyInstance> {
     app.log.info({ signal }, 'shutting down');
     clearInterval(timer);
     clearInterval(digests);
+    clearInterval(recovery);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     try {
       await app.close(); // stops accepting, lets requests in flight finish
+      await services.jobs.stopAll(); // imports roll back and say so, rather than lose their database mid-way
       await runtime.close();
       process.exit(0);
     } catch (error) {

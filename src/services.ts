@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import type { Database } from './db/index.ts';
+import { createJobs } from './imports/jobs.ts';
 import { createAccountService } from './modules/accounts/service.ts';
 import { createSessionService } from './modules/accounts/sessions.ts';
 import { createAuditService } from './modules/audit/service.ts';
@@ -31,10 +32,11 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const placeService = createPlaceService({ db, place, audit });
   const accounts = createAccountService({ db, config, serviceName: place.serviceName, audit, outbox, sessions });
   const organisations = createOrganisationService({ db, audit, outbox, place, config });
-  const registers = createRegisterImportService({ db, config, audit });
+  const jobs = createJobs({ db });
+  const registers = createRegisterImportService({ db, config, audit, jobs });
   const spendResolution = createSpendResolutionService({ db, audit });
   const spendImport = createSpendImportService({ db, config, audit, resolveCouncil: spendResolution.resolveCouncil });
-  const spendImportJobs = createSpendImportJobs({ db, spendImport });
+  const spendImportJobs = createSpendImportJobs({ db, jobs, spendImport });
   const spendMeasure = createSpendMeasureService({ db, place, audit });
   const needs = createNeedsService({ db, audit, outbox, serviceName: place.serviceName, baseUrl: config.baseUrl });
   const specifications = createSpecificationService({ db, config, audit, outbox, needs });
@@ -53,6 +55,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     sessions,
     accounts,
     organisations,
+    jobs,
     registers,
     spendResolution,
     spendImport,

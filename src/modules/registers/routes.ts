@@ -8,6 +8,7 @@ import multipart from '@fastify/multipart';
 import type { Role } from '../../db/schema.ts';
 import { MAX_REJECTED_LISTED } from '../../imports/runner.ts';
 import { formErrors } from '../../web/forms.ts';
+import { selfUpdating } from '../../web/self-updating.ts';
 import { type TableModel, toCsv, toGovukTable } from '../../web/table.ts';
 import type { ModuleRoutes } from '../index.ts';
 import type { JobView } from './service.ts';
@@ -111,19 +112,23 @@ const routes: ModuleRoutes = async (app, { services }) => {
     return reply.seeOther(`/admin/imports/${jobId}`);
   });
 
-  app.get<{ Params: { jobId: string } }>(
+  app.get<{ Params: { jobId: string }; Querystring: { updates?: string } }>(
     '/admin/imports/:jobId',
     { config: { access: IMPORTERS } },
     async (request, reply) => {
       const job = await services.registers.job(request.params.jobId);
       if (!job) return reply.errorPage(404, 'Page not found', ['There is no such import.']);
       const finished = job.status === 'succeeded' || job.status === 'failed';
-      // Reloads while running without JavaScript; a Refresh header (not a <meta> refresh, which WCAG 2.2.1 faults).
-      if (!finished) reply.header('refresh', '2');
+      const updates = selfUpdating(reply, {
+        running: !finished,
+        path: `/admin/imports/${job.id}`,
+        query: request.query,
+      });
       return reply.view('registers/views/job.njk', {
         title: finished ? (job.status === 'succeeded' ? 'Import finished' : 'Import failed') : 'Import in progress',
         backLink: '/admin/imports',
         job,
+        updates,
         rejected: job.summary?.rejectedRows.length ? toGovukTable(rejectedTable(job)) : undefined,
         listedLimit: MAX_REJECTED_LISTED,
       });

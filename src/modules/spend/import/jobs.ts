@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Database } from '../../../db/index.ts';
-import { failureMessageFor } from '../../../imports/messages.ts';
+import type { JobContext, JobEnd, JobHooks, JobRow, Jobs } from '../../../imports/jobs.ts';
 import { MappingNeeded, penceToPounds, type SpendImportResult, type SpendImportService } from './service.ts';
 
 export const JOB_KIND = 'spend-import';
@@ -26,18 +26,7 @@ export type SpendJobSummary = {
   result?: SpendImportResult | undefined;
 };
 
-export type SpendJobView = {
-  id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  file_name: string | null;
-  progress: number;
-  summary: SpendJobSummary | null;
-  error: string | null;
-  created_by: string | null;
-  created_at: Date;
-  finished_at: Date | null;
-  created_by_name: string | null;
-};
+export type SpendJobView = JobRow<SpendJobSummary>;
 
 export type SpendImportListRow = {
   id: string;
@@ -62,68 +51,36 @@ export const uploadDir = () => join(tmpdir(), 'partnership-spend-uploads');
  * Spend imports started from the upload page: a `job` row, the import run in the background on the kept
  * upload, paused when the columns need mapping and run again once a person has mapped them.
  */
-export function createSpendImportJobs({ db, spendImport }: { db: Database; spendImport: SpendImportService }) {
-  const running = new Set<Promise<void>>();
-
-  /** Rows read so far, written without holding the import up (on PGlite it lands when the import commits). */
-  function progressWriter(jobId: string) {
-    let latest = 0;
-    let written = 0;
-    let pending: Promise<void> | undefined;
-    const pump = async () => {
-      while (written !== latest) {
-        const value = latest;
-        await db.updateTable('job').set({ progress: value }).where('id', '=', jobId).execute();
-        written = value;
-      }
-    };
-    return {
-      report(rowsRead: number) {
-        latest = rowsRead;
-        pending ??= pump()
-          .catch(() => {})
-          .finally(() => {
-            pending = undefined;
-          });
-      },
-      async flush() {
-        while (pending) await pending;
-      },
-    };
-  }
-
-  async function run(jobId: string, input: SpendJobInput, userId: string, map?: Record<string, string>) {
-    const progress = progressWriter(jobId);
-    let keepFile = false;
-    try {
-      await db.updateTable('job').set({ status: 'running', progress: 0 }).where('id', '=', jobId).execute();
-      const result = await spendImport.importFile(
-        { path: input.path, name: input.fileName },
-        {
-          council: input.council,
-          councilName: input.councilName,
-          map,
-          userId,
-          fileName: input.fileName,
-          jobId,
-          onProgress: (n) => progress.report(n),
-        },
-      );
-      await progress.flush();
-      await db
-        .updateTable('job')
-        .set({
-          status: 'succeeded',
-          progress: result.rowsRead,
-          summary: JSON.stringify({ input, result } satisfies SpendJobSummary),
-          finished_at: new Date(),
-        })
-        .where('id', '=', jobId)
-        .execute();
-    } catch (error) {
-      await progress.flush();
-      if (error instanceof MappingNeeded) {
-        // Waiting for a person: the upload is kept for the run after the mapping.
+export function createSpendImportJobs({
+  db,
+  jobs,
+  spendImport,
+}: {
+  db: Database;
+  jobs: Jobs;
+  spendImport: SpendImportService;
+}) {
+  /** The import's work: done, or waiting for a person to map the columns (the upload is kept for that). */
+  function work(input: SpendJobInput, userId: string, map?: Record<string, string>) {
+    return async (job: JobContext): Promise<JobEnd> => {
+      let keepFile = false;
+      try {
+        const result = await spendImport.importFile(
+          { path: input.path, name: input.fileName },
+          {
+            council: input.council,
+            councilName: input.councilName,
+            map,
+            userId,
+            fileName: input.fileName,
+            jobId: job.id,
+            onProgress: job.progress,
+            onCommitted: job.committed,
+          },
+        );
+        return { finished: { progress: result.rowsRead, summary: { input, result } satisfies SpendJobSummary } };
+      } catch (error) {
+        if (!(error instanceof MappingNeeded)) throw error;
         keepFile = true;
         const summary: SpendJobSummary = {
           input,
@@ -134,59 +91,18 @@ export function createSpendImportJobs({ db, spendImport }: { db: Database; spend
             message: error.message,
           },
         };
-        await db
-          .updateTable('job')
-          .set({ status: 'queued', progress: 0, summary: JSON.stringify(summary) })
-          .where('id', '=', jobId)
-          .execute()
-          .catch(() => {});
-        return;
+        return { waiting: { summary } };
+      } finally {
+        if (!keepFile) await rm(input.path, { force: true });
       }
-      const message = failureMessageFor(error);
-      await db
-        .updateTable('job')
-        .set({
-          status: 'failed',
-          error: message,
-          summary: JSON.stringify({ input } satisfies SpendJobSummary),
-          finished_at: new Date(),
-        })
-        .where('id', '=', jobId)
-        .execute()
-        .catch(() => {});
-      await spendImport.recordFailure(userId, input.council, input.fileName, message).catch(() => {});
-    } finally {
-      if (!keepFile) await rm(input.path, { force: true });
-    }
+    };
   }
 
-  function background(task: Promise<void>) {
-    running.add(task);
-    void task.finally(() => running.delete(task));
-  }
+  const hooks = (input: SpendJobInput, userId: string): JobHooks => ({
+    failed: (message) => spendImport.recordFailure(userId, input.council, input.fileName, message),
+  });
 
-  async function job(id: string): Promise<SpendJobView | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    const row = await db
-      .selectFrom('job as j')
-      .leftJoin('app_user as u', 'u.id', 'j.created_by')
-      .select([
-        'j.id',
-        'j.status',
-        'j.file_name',
-        'j.progress',
-        'j.summary',
-        'j.error',
-        'j.created_by',
-        'j.created_at',
-        'j.finished_at',
-        'u.name as created_by_name',
-      ])
-      .where('j.kind', '=', JOB_KIND)
-      .where('j.id', '=', id)
-      .executeTakeFirst();
-    return row as SpendJobView | undefined;
-  }
+  const job = (id: string): Promise<SpendJobView | undefined> => jobs.find<SpendJobSummary>(JOB_KIND, id);
 
   /**
    * Uploads left waiting for a mapping for more than a day are deleted and their jobs closed; so are stray
@@ -204,16 +120,10 @@ export function createSpendImportJobs({ db, spendImport }: { db: Database; spend
     for (const j of stale) {
       const summary = j.summary as SpendJobSummary | null;
       if (summary?.input.path) await rm(summary.input.path, { force: true });
-      await db
-        .updateTable('job')
-        .set({
-          status: 'failed',
-          error:
-            'The columns were not mapped within a day, so the uploaded file was deleted. Upload it again to import it.',
-          finished_at: new Date(),
-        })
-        .where('id', '=', j.id)
-        .execute();
+      await jobs.fail(
+        j.id,
+        'The columns were not mapped within a day, so the uploaded file was deleted. Upload it again to import it.',
+      );
     }
     const dir = uploadDir();
     const names = await readdir(dir).catch(() => [] as string[]);
@@ -238,17 +148,15 @@ export function createSpendImportJobs({ db, spendImport }: { db: Database; spend
   return {
     uploadDir,
 
-    /** Queues an upload (saved at `input.path`; deleted when the job ends) and runs it in the background. */
+    /** Runs an upload (saved at `input.path`; deleted when the job ends) in the background. */
     async start(input: SpendJobInput, userId: string): Promise<string> {
       await sweep().catch(() => {});
-      const summary: SpendJobSummary = { input };
-      const row = await db
-        .insertInto('job')
-        .values({ kind: JOB_KIND, file_name: input.fileName, created_by: userId, summary: JSON.stringify(summary) })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      background(run(row.id, input, userId));
-      return row.id;
+      return jobs.start(
+        JOB_KIND,
+        { fileName: input.fileName, createdBy: userId, summary: { input } satisfies SpendJobSummary },
+        work(input, userId),
+        hooks(input, userId),
+      );
     },
 
     /**
@@ -266,47 +174,31 @@ export function createSpendImportJobs({ db, spendImport }: { db: Database; spend
         .where('org_id', '=', input.council)
         .executeTakeFirst();
       if (known) await spendImport.saveProfile(input.council, summary.mapping.labels, map, userId);
-      await db
-        .updateTable('job')
-        .set({ status: 'running', summary: JSON.stringify({ input } satisfies SpendJobSummary) })
-        .where('id', '=', jobId)
-        .execute();
-      background(run(jobId, input, userId, known ? undefined : map));
-      return true;
+      return jobs.resume(
+        jobId,
+        { input } satisfies SpendJobSummary,
+        work(input, userId, known ? undefined : map),
+        hooks(input, userId),
+      );
     },
 
     job,
     sweep,
 
     /** Resolves when every background import of this process has finished (for tests and shutdown). */
-    async settled(): Promise<void> {
-      while (running.size) await Promise.all([...running]);
-    },
+    settled: () => jobs.settled(),
 
     /** Uploads still running, waiting for a mapping, or failed recently. */
     async openJobs(limit = 20): Promise<SpendJobView[]> {
-      const rows = await db
-        .selectFrom('job as j')
-        .leftJoin('app_user as u', 'u.id', 'j.created_by')
-        .select([
-          'j.id',
-          'j.status',
-          'j.file_name',
-          'j.progress',
-          'j.summary',
-          'j.error',
-          'j.created_by',
-          'j.created_at',
-          'j.finished_at',
-          'u.name as created_by_name',
-        ])
-        .where('j.kind', '=', JOB_KIND)
-        .where('j.status', '!=', 'succeeded')
-        .where('j.created_at', '>', new Date(Date.now() - 7 * KEEP_AWAITING_MS))
-        .orderBy('j.created_at', 'desc')
-        .limit(limit)
-        .execute();
-      return rows as SpendJobView[];
+      const list = jobs.list<SpendJobSummary>(JOB_KIND);
+      return list.cast(
+        await list
+          .query()
+          .where('j.status', '!=', 'succeeded')
+          .where('j.created_at', '>', new Date(Date.now() - 7 * KEEP_AWAITING_MS))
+          .limit(limit)
+          .execute(),
+      );
     },
 
     /** Every spend import held, newest first, with the upload job it came from where there was one. */

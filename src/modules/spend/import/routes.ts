@@ -10,6 +10,7 @@ import { isImportError } from '../../../imports/errors.ts';
 import { MAX_REJECTED_LISTED } from '../../../imports/runner.ts';
 import { normaliseHeading } from '../../../imports/table.ts';
 import { formErrors } from '../../../web/forms.ts';
+import { selfUpdating } from '../../../web/self-updating.ts';
 import { type TableModel, toCsv, toGovukTable } from '../../../web/table.ts';
 import type { ModuleRoutes } from '../../index.ts';
 import { FIELD_LABELS, REQUIRED_FIELDS, SPEND_FIELDS, type SpendField } from './columns.ts';
@@ -195,7 +196,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     job: SpendJobView,
     form: Record<string, unknown> = {},
     status = 200,
-    stopUpdating = false,
+    query: { updates?: string | undefined } = {},
   ) {
     const summary = job.summary;
     const awaiting = job.status === 'queued' && Boolean(summary?.mapping);
@@ -208,18 +209,18 @@ const routes: ModuleRoutes = async (app, { services }) => {
           ? 'Import finished'
           : 'Import failed'
         : 'Import in progress';
-    const refresh = !finished && !awaiting;
-    // While it runs the page reloads itself every 2 seconds (the Refresh header works without JavaScript), unless
-    // the person has stopped it: WCAG 2.2.1 asks that they can (a refresh in a <meta> element cannot be turned off).
-    if (refresh && !stopUpdating) reply.header('refresh', '2');
+    const updates = selfUpdating(reply, {
+      running: !finished && !awaiting,
+      path: `/spend/imports/jobs/${job.id}`,
+      query,
+    });
     return reply.code(status).view('spend/import/views/job.njk', {
       title,
       backLink: '/spend/imports',
       job,
       input: summary?.input,
       awaiting,
-      refresh,
-      stopUpdating,
+      updates,
       fields: awaiting ? mappingModel(job, form.values as Record<string, string> | undefined) : undefined,
       result: r,
       equation: r
@@ -242,7 +243,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     async (request, reply) => {
       const job = await jobs.job(request.params.id);
       if (!job) return reply.errorPage(404, 'Page not found', ['There is no such import.']);
-      return jobPage(reply, job, {}, 200, request.query.updates === 'off');
+      return jobPage(reply, job, {}, 200, request.query);
     },
   );
 

@@ -45,6 +45,8 @@ export type SpendImportOptions = {
   isDemo?: boolean;
   batchSize?: number;
   onProgress?: (rowsRead: number) => void | Promise<void>;
+  /** Called once the import's transaction has committed, before the suppliers are matched (outside it). */
+  onCommitted?: () => void | Promise<void>;
 };
 
 export type SpendImportResult = {
@@ -565,6 +567,7 @@ export function createSpendImportService({
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
 
+      await options.onCommitted?.();
       let resolved = false;
       if (resolveCouncil) {
         await resolveCouncil(council);
