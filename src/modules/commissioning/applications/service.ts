@@ -358,12 +358,13 @@ export function createApplicationService({
   }
 
   /** For changes: the lead's members only, and only while the application is a draft. */
-  async function changeable(actor: Actor, reference: string, trx: Database) {
+  async function changeable(actor: Actor, reference: string, trx: Database, submitting = false) {
     const seen = await visible(actor, reference, trx);
     if (seen.refusal) return seen;
     if (!seen.who.lead) return { refusal: leadOnly as Refusal };
     if (seen.row.status !== 'draft') return { refusal: notDraft as Refusal };
-    if ((await opportunityOf(seen.row.opportunity_id, trx)).status === 'cancelled')
+    // Submitting says so itself, among the reasons it cannot be submitted.
+    if (!submitting && (await opportunityOf(seen.row.opportunity_id, trx)).status === 'cancelled')
       return { refusal: opportunityCancelled as Refusal };
     return seen;
   }
@@ -1047,7 +1048,7 @@ export function createApplicationService({
     /** Submits when every task is complete, every partner has confirmed and the opportunity has not closed. */
     async submit(actor: Actor, reference: string, now = new Date()): Promise<Done | Refusal> {
       return db.transaction().execute(async (trx) => {
-        const found = await changeable(actor, reference, trx);
+        const found = await changeable(actor, reference, trx, true);
         if (found.refusal) return found.refusal;
         const { row } = found;
         const f = (await full(row.id, trx, now))!;
