@@ -48,7 +48,7 @@ const EXCLUSIONS: Exclusion[] = [
   {
     rule: 'council',
     pattern: w(
-      'county council|district council|borough council|city council|parish council|town council|community council|metropolitan council|london borough of|royal borough of|city corporation|combined authority|grouped parish|parish meeting|council general a c|unitary authority',
+      'county council|district council|borough council|city council|parish council|town council|(?<!rural )community council|metropolitan council|london borough of|royal borough of|city corporation|combined authority|grouped parish|parish meeting|council general a c|unitary authority',
     ),
     classification: 'public_body',
     reason: 'It is a local council: councils are public bodies, not the voluntary sector.',
@@ -87,14 +87,16 @@ const EXCLUSIONS: Exclusion[] = [
   },
   {
     rule: 'university_college',
-    pattern: w('university|college|sixth form|polytechnic'),
+    // The University of the Third Age (U3A) is a network of learning groups run by volunteers.
+    pattern: w('university(?! of the third age)|college|sixth form|polytechnic'),
     classification: 'public_body',
     reason: 'It is a university or college: higher and further education are counted apart from the voluntary sector.',
   },
   {
     rule: 'school',
     pattern: w(
-      'school|primary|infant school|junior school|secondary|high school|grammar school|academy|nursery school',
+      // Pre-schools and Sunday schools are mostly run by volunteers or churches, not the state.
+      '(?<!pre |sunday )school|primary|infant school|junior school|secondary|high school|grammar school|academy|nursery school',
     ),
     classification: 'public_body',
     reason: 'It is a school or academy: schools are counted apart from the voluntary sector.',
@@ -102,7 +104,7 @@ const EXCLUSIONS: Exclusion[] = [
   {
     rule: 'housing_association',
     pattern: w(
-      'housing association|housing trust|housing group|housing society|housing partnership|homes association|registered provider|housing co operative',
+      'housing association|housing trust|housing group|housing society|housing partnership|homes association|registered provider|housing co operative|housing ltd|housing limited',
     ),
     classification: 'not_vcs',
     reason:
@@ -155,7 +157,7 @@ const VCS_SIGNALS: Rule[] = [
   {
     rule: 'known_network',
     pattern: w(
-      'citizens advice|citizens advice bureau|age uk|age concern|mencap|samaritans|barnardos|nspcc|rspca|rspb|ymca|ywca|red cross|st john ambulance|salvation army|womens aid|women s aid|carers trust|homestart|macmillan|marie curie|sue ryder|leonard cheshire|action for children|childrens society|scouts|scout group|girlguiding|girl guides|brownies|rotary club|lions club|round table|womens institute|u3a|credit union|food bank|foodbank|wildlife trust|national trust|victim support|healthwatch|community foundation',
+      'citizens advice|citizens advice bureau|age uk|age concern|mencap|samaritans|barnardos|nspcc|rspca|rspb|ymca|ywca|red cross|st john ambulance|salvation army|womens aid|women s aid|carers trust|homestart|macmillan|marie curie|sue ryder|leonard cheshire|action for children|childrens society|scouts|scout group|girlguiding|girl guides|brownies|rotary club|lions club|round table|womens institute|u3a|credit union|food bank|foodbank|wildlife trust|national trust|victim support|healthwatch|community foundation|university of the third age|change grow live|addaction|we are with you|nacro|catch22|st mungos|carers uk|rnib|rnli|sustrans|keep britain tidy|oxfam|barnardo s|save the children|cancer research uk|guide dogs|dogs trust|cats protection|pdsa|youth hostels? association|yha|sea cadets|riding for the disabled|rural community council',
     ),
     weight: 3,
     reason: 'It is part of a well-known voluntary sector network (such as Citizens Advice, Age UK, Scouts).',
@@ -164,7 +166,7 @@ const VCS_SIGNALS: Rule[] = [
     // Charities whose names are also ordinary words: they settle it only where nothing suggests a business.
     rule: 'known_charity_name',
     pattern: w(
-      'mind|scope|shelter|crisis|relate|home start|turning point|changing lives|groundwork|guides|cubs|beavers|rainbows|rotary',
+      'mind|scope|shelter|crisis|relate|home start|turning point|changing lives|groundwork|guides|cubs|beavers|rainbows|rotary|cvs|centrepoint',
     ),
     weight: 2,
     reason: 'The name is that of a well-known charity (such as Mind, Shelter or Relate).',
@@ -186,10 +188,23 @@ const VCS_SIGNALS: Rule[] = [
   {
     rule: 'community_place',
     pattern: w(
-      'village hall|memorial hall|community hall|community centre|community center|community association|residents association|tenants association|tenants and residents|neighbourhood association|play association|playgroup|pre school|preschool|toddler group|parent teacher association|pta|friends of|support group|self help|advice centre|law centre|advice service|community transport|community garden|allotment society|community project|community group|community trust|development trust|resource centre|day centre|drop in|doorstep',
+      'village hall|memorial hall|community hall|community centre|community center|community association|residents association|tenants association|tenants and residents|neighbourhood association|play association|playgroup|pre school|preschool|toddler group|parent teacher association|pta|friends of|support group|self help|advice centre|law centre|advice service|community transport|community garden|allotment society|community project|community group|community trust|development trust|resource centre|day centre|drop in|doorstep|tra|tara|residents group|residents committee|residents forum|tenants forum',
     ),
     weight: 3,
     reason: 'The name is a community place or group (village hall, community association, playgroup, advice centre…).',
+  },
+  {
+    // Businesses call themselves companies, firms or services; "organisation" is the word of voluntary bodies.
+    rule: 'organisation',
+    pattern: w('organisation|organisations|organization|organizations'),
+    weight: 2,
+    reason: 'It calls itself an organisation, as voluntary and community bodies do.',
+  },
+  {
+    rule: 'guarantee',
+    pattern: w('limited by guarantee|ltd by guarantee|by guarantee'),
+    weight: 2,
+    reason: 'It is a company limited by guarantee: the usual form of a charitable or not-for-profit company.',
   },
   {
     rule: 'sports_club',
@@ -284,6 +299,15 @@ const COMMERCIAL_SIGNALS: Rule[] = [
     reason: 'It is a trade, professional or employers’ body: these serve their members’ business, not the community.',
   },
   {
+    // What a shop, hotel or merchant sells: a member-owned retailer that calls itself a society is still a business.
+    rule: 'retail_trade',
+    pattern: w(
+      'wine|wines|vintners|wine merchants|hotel|hotels|restaurant|restaurants|supermarket|supermarkets|pharmacy|chemists|opticians|jewellers|florists|tyres|car sales|wholesale|wholesalers',
+    ),
+    weight: 2,
+    reason: 'The name says it sells goods or runs a hotel or restaurant: a business, even where its members own it.',
+  },
+  {
     rule: 'utility',
     pattern: w(
       'water|electric|electricity|energy|gas|power|powergrid|telecom|telecoms|telecommunications|broadband|utilities|utility|fuel|petroleum',
@@ -319,9 +343,10 @@ const CATEGORY_SIGNALS: Rule[] = [
     reason: 'The council files its payments as grants or donations.',
   },
 ];
-// Grants that reach people or buildings, not organisations.
+// Grants that reach people or buildings, not organisations; and contributions that are not gifts (S106 money
+// held for development, pension contributions).
 const CATEGORY_NOT_ORGANISATIONS =
-  / (?:private persons?|individuals?|facilities grants?|disabled facilities|business grants?|business rates|covid business|small business|rate relief|housing benefit) /;
+  / (?:private persons?|individuals?|facilities grants?|disabled facilities|business grants?|business rates|covid|coronavirus|restart grants?|additional restrictions|lockdown|retail hospitality|hospitality and leisure|small business|rate relief|housing benefit|developer contributions?|s106|section 106|pension contributions?|employers contributions?|superannuation|national insurance) /;
 
 /** Every VCS signal found in a name (and the categories), heaviest first. */
 export function vcsSignals(name: string, categories: string[] = []): RuleSignal[] {
@@ -351,11 +376,14 @@ export function vcsSignals(name: string, categories: string[] = []): RuleSignal[
 
 export function commercialSignals(name: string): RuleSignal[] {
   const text = foldForRules(name);
-  return COMMERCIAL_SIGNALS.filter((r) => r.pattern.test(text)).map(({ rule, weight, reason }) => ({
-    rule,
-    weight,
-    reason,
-  }));
+  // "Limited by guarantee" is the not-for-profit form of a company, not a sign of a business.
+  const guarantee = / (?:limited|ltd) by guarantee /.test(text);
+  return (
+    COMMERCIAL_SIGNALS.filter((r) => r.pattern.test(text) && !(guarantee && r.rule === 'ltd'))
+      .map(({ rule, weight, reason }) => ({ rule, weight, reason }))
+      // Heaviest first: the reason given is the strongest sign.
+      .sort((a, b) => b.weight - a.weight)
+  );
 }
 
 export function exclusionFor(name: string): RuleVerdict['exclusion'] {
@@ -402,7 +430,15 @@ export function classifyByRules(name: string, categories: string[] = []): RuleVe
   }
 
   const strongest = signals[0];
-  if (strongest && score > against && (score >= 3 || against === 0) && score >= 2) {
+  // The council's own categories (grants, the voluntary sector) outweigh "Ltd" alone: most charities are
+  // companies. A word in the name does not ("Village Bakery Ltd").
+  const onlyLimited = commercial.every((c) => c.rule === 'ltd');
+  if (
+    strongest &&
+    score > against &&
+    (score >= 3 || against === 0 || (fromCategories >= 2 && onlyLimited)) &&
+    score >= 2
+  ) {
     const others = signals.slice(1).map((s) => lowerFirst(s.reason));
     return {
       ...base,
