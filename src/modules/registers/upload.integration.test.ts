@@ -115,6 +115,31 @@ describe('the register upload pages', () => {
     expect(page.headers.refresh).toBe('2');
     expect(page.body).not.toContain('http-equiv="refresh"');
     expect(page.body).toContain('1,500 rows read so far');
+
+    // WCAG 2.2.1: the reloading can be turned off, from the first link in the main content.
+    const main = page.body.slice(page.body.indexOf('<main'));
+    const firstLink = /<a [^>]*href="([^"]+)"[^>]*>([^<]+)<\/a>/.exec(main);
+    expect(firstLink?.slice(1)).toEqual([`/admin/imports/${job.id}?updates=off`, 'Stop updating this page']);
+    const stopped = await admin.get(`/admin/imports/${job.id}?updates=off`);
+    expect(stopped.statusCode).toBe(200);
+    expect(stopped.headers.refresh).toBeUndefined();
+    expect(stopped.body).not.toContain('http-equiv="refresh"');
+    expect(stopped.body).toContain('This page no longer updates itself');
+    expect(stopped.body).toContain('1,500 rows read so far');
+    // Checking again keeps it still; the other link turns the reloading back on.
+    expect(stopped.body).toContain(`href="/admin/imports/${job.id}?updates=off">See how far it has got</a>`);
+    expect(stopped.body).toContain(`href="/admin/imports/${job.id}">update this page every few seconds again</a>`);
+
+    // Once the import has ended there is nothing to update, and no link.
+    await t.handle.db
+      .updateTable('job')
+      .set({ status: 'failed', error: 'Broken file', finished_at: new Date() })
+      .where('id', '=', job.id)
+      .execute();
+    const ended = await admin.get(`/admin/imports/${job.id}?updates=off`);
+    expect(ended.headers.refresh).toBeUndefined();
+    expect(ended.body).toContain('Import failed');
+    expect(ended.body).not.toContain('updates=off');
   });
 
   it('explains a failed import and what to do, with nothing saved', async () => {
