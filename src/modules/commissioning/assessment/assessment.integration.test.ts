@@ -166,6 +166,19 @@ describe('the panel', () => {
     expect(other.statusCode).toBe(303);
   });
 
+  it('names, on the staff overview, the application a member is excluded from, wherever it is listed', async () => {
+    const s = await setting('named');
+    // A member of the single applicant, whose application is listed after the partnership's.
+    const member = await person('vcs_member', 'Wade Waddon');
+    await s.o.member(member.id, s.single);
+    await addToPanel(s.commissioner.client, s.o, member.email);
+    const page = await s.commissioner.client.get(`/opportunities/${s.o.slug}/assessment`);
+    const listed = page.body.slice(page.body.indexOf('Applications, by lot and rank'));
+    expect(listed.indexOf(s.partnership.reference)).toBeLessThan(listed.indexOf(s.alone.reference));
+    expect(page.body).toContain(`${s.alone.reference}: member of the applicant (Member of Waddon Meals named)`);
+    expect(page.body).not.toContain(`${s.partnership.reference}: member of the applicant`);
+  });
+
   it('excludes a member from an application they declare an interest in, with the details', async () => {
     const s = await setting('declared');
     const resident = await person('resident', 'Rita Resident');

@@ -143,7 +143,8 @@ export function createAssessmentService({
     return trx
       .selectFrom('panel_exclusion as e')
       .innerJoin('app_user as u', 'u.id', 'e.user_id')
-      .select(['e.user_id', 'e.application_id', 'e.reason', 'e.detail', 'u.name'])
+      .innerJoin('application as a', 'a.id', 'e.application_id')
+      .select(['e.user_id', 'e.application_id', 'a.reference', 'e.reason', 'e.detail', 'u.name'])
       .where('e.opportunity_id', '=', opportunityId)
       .execute();
   }
