@@ -44,6 +44,38 @@ describe('supplierNameVariants', () => {
   it('does not split a name that only starts with T/A', () => {
     expect(supplierNameVariants('T/A Nothing')).toEqual(['t a nothing']);
   });
+  it('tries the name without “Trustees of”, with its legal form long, short or left out, and Saint as St', () => {
+    expect(supplierNameVariants('The Trustees of the Ambridge Village Hall')).toEqual([
+      'trustees of the ambridge village hall',
+      'ambridge village hall',
+    ]);
+    expect(supplierNameVariants('Green Shoots Community Interest Company')).toEqual([
+      'green shoots community interest company',
+      'green shoots cic',
+      'green shoots',
+    ]);
+    expect(supplierNameVariants('Green Shoots C.I.C.')).toEqual([
+      'green shoots cic',
+      'green shoots community interest company',
+      'green shoots',
+    ]);
+    expect(supplierNameVariants('Borchester Carers CIO')).toContain(
+      'borchester carers charitable incorporated organisation',
+    );
+    expect(supplierNameVariants('Ambridge Hall Limited by Guarantee')).toContain('ambridge hall');
+    expect(supplierNameVariants('Saint Mary’s Church')).toEqual(['saint marys church', 'st marys church']);
+    expect(supplierNameVariants('St Mary’s Church')).toEqual(['st marys church', 'saint marys church']);
+    expect(supplierNameVariants('Borchester Advice Center')).toEqual([
+      'borchester advice center',
+      'borchester advice centre',
+    ]);
+  });
+  it('does not shorten a name to one word or take a word for a legal form inside a name', () => {
+    expect(supplierNameVariants('Trustees of Ambridge')).toEqual(['trustees of ambridge']);
+    expect(supplierNameVariants('Acme CIC')).toEqual(['acme cic', 'acme community interest company']);
+    expect(supplierNameVariants('Cicely Gardens')).toEqual(['cicely gardens']);
+    expect(supplierNameVariants('First Street Stores')).toEqual(['first street stores']);
+  });
 });
 
 describe('isRedactedSupplier', () => {

@@ -55,12 +55,42 @@ export function normaliseSupplierName(name: string): string {
   return tidy(fold(legal));
 }
 
-/** Every form worth matching against registers: the key itself, then the trading name where there is one. */
+// Other spellings of one name, as councils and registers differ in writing them. Each turns a key into another
+// key, or returns it unchanged. Registers keep their own keys, so a supplier's name is tried in each form.
+const SPELLINGS: ((key: string) => string)[] = [
+  // "The Trustees of the Ambridge Hall" is the Ambridge Hall; the trustees are who sign for it.
+  (key) => key.replace(/^(?:the )?trustees? (?:of|for) (?:the )?(?=\S+ \S)/, ''),
+  // Legal forms, long and short: registers write either.
+  (key) =>
+    key.replace(/ community interest company$/, ' cic').replace(/ charitable incorporated organisation$/, ' cio'),
+  (key) =>
+    key.replace(/ cic$/, ' community interest company').replace(/ cio$/, ' charitable incorporated organisation'),
+  // And without them: "Green Shoots CIC" is registered as a charity called "Green Shoots".
+  (key) =>
+    key.replace(
+      / (?:cic|cio|community interest company|charitable incorporated organisation|incorporated|inc|(?:limited|ltd) by guarantee)$/,
+      '',
+    ),
+  (key) => key.replace(/(^| )saint(?= )/g, '$1st'),
+  (key) => key.replace(/(^| )st(?= \S)/g, '$1saint'),
+  (key) => key.replace(/(^| )center(?= |$)/g, '$1centre'),
+];
+
+/** Every form worth matching against registers: the key itself, then the trading name where there is one, then
+ * other spellings of each (legal forms long and short or left out, "Trustees of", "Saint"/"St"). */
 export function supplierNameVariants(name: string): string[] {
   const [legal, trading] = splitTradingAs(name);
   const variants = [tidy(fold(legal))];
   if (trading !== null) variants.push(tidy(fold(trading)));
-  return [...new Set(variants.filter(Boolean))];
+  const found = new Set(variants.filter(Boolean));
+  for (const spell of SPELLINGS) {
+    for (const key of [...found]) {
+      const other = spell(key).trim();
+      // A form of one short word matches too many bodies to be worth trying.
+      if (other.includes(' ')) found.add(other);
+    }
+  }
+  return [...found];
 }
 
 // Councils publish payments to individuals with the name removed, in many wordings.

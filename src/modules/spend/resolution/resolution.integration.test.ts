@@ -135,6 +135,24 @@ describe('the resolution cascade', () => {
     expect((await resident.get('/spend/review')).statusCode).toBe(403);
   });
 
+  it('matches a register name however the council writes its legal form or its trustees', async () => {
+    const db = t.handle.db;
+    await db.insertInto('council').values({ org_id: 'GB-LAE-FOU', name: 'Fourth' }).execute();
+    await db
+      .insertInto('organisation')
+      .values([
+        { slug: 'ambridge-hall', name: 'Ambridge Hall', legal_form: 'charity' },
+        { slug: 'green-shoots-growers', name: 'Green Shoots Growers C.I.C.', legal_form: 'cic' },
+      ])
+      .execute();
+    const trustees = await supplier('THE TRUSTEES OF THE AMBRIDGE HALL', { council: 'GB-LAE-FOU' });
+    const longForm = await supplier('Green Shoots Growers Community Interest Company', { council: 'GB-LAE-FOU' });
+    await t.services.spendResolution.resolveCouncil('GB-LAE-FOU');
+    expect(await classOf(trustees)).toMatchObject({ classification: 'vcs', method: 'exact' });
+    expect((await classOf(trustees)).reason).toContain('Ambridge Hall');
+    expect(await classOf(longForm)).toMatchObject({ classification: 'vcs', method: 'exact' });
+  });
+
   it('scores labels', async () => {
     const result = await t.services.spendResolution.evaluate(COUNCIL, [
       { supplierName: 'Selhurst Community Association', label: 'VCSE' },
