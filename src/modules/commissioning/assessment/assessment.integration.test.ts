@@ -191,6 +191,12 @@ describe('the panel', () => {
     expect(before.statusCode).toBe(409);
     expect(before.body).toContain('Declare your interests before you score');
 
+    // The applications to tick are not revealed by a radio: GOV.UK Frontend would mark it aria-expanded, which
+    // ARIA does not allow on a radio (axe fails the page with JavaScript on).
+    const form = await resident.client.get(`/opportunities/${s.o.slug}/panel/declaration`);
+    expect(form.body).toContain(`${s.alone.reference}: Waddon Meals declared`);
+    expect(form.body).not.toMatch(/<input[^>]*type="radio"[^>]*data-aria-controls/);
+
     const missing = await resident.client.post(`/opportunities/${s.o.slug}/panel/declaration`, {
       declaration: 'interests',
       interests: s.alone.id,
