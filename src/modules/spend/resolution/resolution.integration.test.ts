@@ -147,10 +147,26 @@ describe('the resolution cascade', () => {
       .execute();
     const trustees = await supplier('THE TRUSTEES OF THE AMBRIDGE HALL', { council: 'GB-LAE-FOU' });
     const longForm = await supplier('Green Shoots Growers Community Interest Company', { council: 'GB-LAE-FOU' });
+    // A mutual known only from the lists of societies is not made voluntary by being listed.
+    const mutual = await db
+      .insertInto('organisation')
+      .values({ slug: 'borchester-building-society', name: 'Borchester Building Society', legal_form: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('organisation_identifier')
+      .values({ identifier: 'GB-MPR-9999B', organisation_id: mutual.id, scheme: 'GB-MPR' })
+      .execute();
+    const building = await supplier('BORCHESTER BUILDING SOCIETY', { council: 'GB-LAE-FOU' });
     await t.services.spendResolution.resolveCouncil('GB-LAE-FOU');
     expect(await classOf(trustees)).toMatchObject({ classification: 'vcs', method: 'exact' });
     expect((await classOf(trustees)).reason).toContain('Ambridge Hall');
     expect(await classOf(longForm)).toMatchObject({ classification: 'vcs', method: 'exact' });
+    expect(await classOf(building)).toMatchObject({
+      classification: 'not_vcs',
+      method: 'exact',
+      organisation_id: mutual.id,
+    });
   });
 
   it('scores labels', async () => {

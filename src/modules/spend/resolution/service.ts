@@ -5,8 +5,15 @@ import type { AuditService } from '../../audit/service.ts';
 import { identifierCandidates, normaliseIdentifier } from '../../organisations/identifiers.ts';
 import { normaliseSupplierName, supplierNameVariants } from '../names.ts';
 import { classifyByRules, exclusionFor } from './rules.ts';
+import { TrigramIndex } from './trigram-join.ts';
 
-export type ResolutionSummary = { suppliers: number; byClassification: Record<string, number>; seconds: number };
+export type ResolutionSummary = {
+  suppliers: number;
+  byClassification: Record<string, number>;
+  seconds: number;
+  /** Seconds spent in each step, to see where a slow run goes. */
+  steps: Record<string, number>;
+};
 
 /** Trigram matching: accept the best only at or above this similarity, and this far ahead of the next organisation. */
 export const TRIGRAM_ACCEPT = 0.72;
@@ -15,53 +22,8 @@ export const TRIGRAM_MARGIN = 0.08;
  * higher it is, the more of the index's long lists (common trigrams such as those of "community") it skips. */
 export const TRIGRAM_CANDIDATE = 0.6;
 
-/** From this many names on, step 4 compares in memory within blocks instead of asking the trigram index per name. */
+/** From this many names on, step 4 compares in memory (TrigramIndex) instead of asking the trigram index per name. */
 export const BLOCKING_FROM = 200;
-// A block this large means every word of the name is common: compare with the names holding its rarest two.
-const BLOCK_LIMIT = 5_000;
-// The next rarest words widen the block while it stays this small.
-const BLOCK_WIDEN = 1_000;
-
-/** pg_trgm's trigrams of a name key (lower-case words): each word padded with two spaces before and one after. */
-export function trigramSet(key: string): Set<string> {
-  const set = new Set<string>();
-  for (const word of key.split(' ')) {
-    if (!word) continue;
-    const padded = `  ${word} `;
-    for (let i = 0; i + 3 <= padded.length; i++) set.add(padded.slice(i, i + 3));
-  }
-  return set;
-}
-
-/** pg_trgm's similarity: trigrams shared over trigrams in either. */
-export function trigramSimilarity(a: Set<string>, b: Set<string>): number {
-  let shared = 0;
-  for (const t of a) if (b.has(t)) shared++;
-  const total = a.size + b.size - shared;
-  return total ? shared / total : 0;
-}
-
-// The same, on trigrams packed into sorted numbers (keys are ASCII): millions of comparisons a second.
-function packedTrigrams(key: string): Uint32Array {
-  const codes = [...trigramSet(key)].map((t) => (t.charCodeAt(0) << 16) | (t.charCodeAt(1) << 8) | t.charCodeAt(2));
-  return Uint32Array.from(codes).sort();
-}
-
-function packedSimilarity(a: Uint32Array, b: Uint32Array): number {
-  let i = 0;
-  let j = 0;
-  let shared = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i]! === b[j]!) {
-      shared++;
-      i++;
-      j++;
-    } else if (a[i]! < b[j]!) i++;
-    else j++;
-  }
-  const total = a.length + b.length - shared;
-  return total ? shared / total : 0;
-}
 
 type Pending = {
   id: number;
@@ -242,9 +204,8 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
 
   /**
    * Step 4 for many names at once. One trigram index lookup costs milliseconds however it is planned (the lists
-   * of common trigrams are long), so a run of thousands of suppliers reads the registers' name keys once and
-   * compares each supplier only with the names that share one of its rarest words (blocking), with the same
-   * similarity as pg_trgm's.
+   * of common trigrams are long), so a run of many suppliers reads the registers' name keys once and finds the
+   * same matches in memory (see TrigramIndex).
    */
   async function blockedTrigramMatches(keys: string[]): Promise<Map<string, Candidate[]>> {
     const rows = await sql<{ organisation_id: string; name: string; matched_name: string; key: string }>`
@@ -255,78 +216,29 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
       from organisation_name n join organisation o on o.id = n.organisation_id where n.name_key is not null
     `.execute(db);
     const entries = rows.rows;
-    const byWord = new Map<string, number[]>();
-    entries.forEach((e, i) => {
-      for (const word of new Set(e.key.split(' '))) {
-        if (!word) continue;
-        const list = byWord.get(word);
-        if (list) list.push(i);
-        else byWord.set(word, [i]);
-      }
-    });
-    const grams = new Map<number, Uint32Array>();
-    const gramsOf = (i: number) => {
-      let g = grams.get(i);
-      if (!g) {
-        g = packedTrigrams(entries[i]!.key);
-        grams.set(i, g);
-      }
-      return g;
-    };
-    const seenIn = new Int32Array(entries.length);
-    let turn = 0;
+    const index = new TrigramIndex(
+      entries.map((e) => e.key),
+      TRIGRAM_CANDIDATE,
+    );
     const result = new Map<string, Candidate[]>();
     for (const key of keys) {
-      // The rarest three words the registers know: a slip in one of them still leaves the others to find it.
-      const words = [...new Set(key.split(' '))]
-        .map((w) => byWord.get(w))
-        .filter((l): l is number[] => !!l)
-        .sort((a, b) => a.length - b.length)
-        .slice(0, 3);
-      // Each name once per supplier: marked with the supplier's turn rather than gathered in a Set.
-      turn++;
-      const block: number[] = [];
-      const add = (i: number) => {
-        if (seenIn[i] !== turn) {
-          seenIn[i] = turn;
-          block.push(i);
-        }
-      };
-      const [rarest, next] = words;
-      if (rarest && rarest.length > BLOCK_LIMIT && next) {
-        // Only common words: the names holding both of the rarest two.
-        turn++;
-        for (const i of next) seenIn[i] = turn;
-        const both = rarest.filter((i) => seenIn[i] === turn);
-        turn++;
-        for (const i of both) add(i);
-      } else if (rarest) {
-        for (const i of rarest) add(i);
-      }
-      for (const list of words.slice(1)) {
-        if (block.length + list.length > BLOCK_WIDEN) break;
-        for (const i of list) add(i);
-      }
-      const mine = packedTrigrams(key);
       const best = new Map<string, Candidate>();
-      for (const i of block) {
-        const sim = packedSimilarity(mine, gramsOf(i));
-        if (sim < TRIGRAM_CANDIDATE) continue;
+      for (const { index: i, similarity } of index.search(key)) {
         const e = entries[i]!;
-        const had = best.get(e.organisation_id);
-        if (!had || had.similarity < sim) {
-          best.set(e.organisation_id, {
-            organisationId: e.organisation_id,
-            name: e.name,
-            matchedName: e.matched_name,
-            similarity: Math.round(sim * 1000) / 1000,
-          });
-        }
+        // Most similar first, so an organisation's first hit is its best.
+        if (best.has(e.organisation_id)) continue;
+        best.set(e.organisation_id, {
+          organisationId: e.organisation_id,
+          name: e.name,
+          matchedName: e.matched_name,
+          similarity: Math.round(similarity * 1000) / 1000,
+        });
+        if (best.size === 4) break;
       }
       if (best.size) {
         result.set(
           key,
-          [...best.values()].sort((a, b) => b.similarity - a.similarity || a.name.localeCompare(b.name)).slice(0, 4),
+          [...best.values()].sort((a, b) => b.similarity - a.similarity || a.name.localeCompare(b.name)),
         );
       }
     }
@@ -388,6 +300,15 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
         evidence: ev,
       };
     }
+    if (exclusion && !charityLike) {
+      // A building society or insurer is a mutual too: the lists of mutual societies do not make it voluntary.
+      return {
+        ...base,
+        classification: exclusion.classification,
+        reason: `${exclusion.reason} (${said}, but that organisation is known only as a society or company.)`,
+        evidence: ev,
+      };
+    }
     if (!charityLike && rules.commercial.length && rules.score <= rules.commercial.reduce((t, c) => t + c.weight, 0)) {
       // A mutual society or company that only the link lists know: it may be a co-operative business.
       return {
@@ -418,7 +339,13 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
     }
   }
 
-  async function resolve(suppliers: Pending[]): Promise<Outcome[]> {
+  async function resolve(suppliers: Pending[], steps: Record<string, number> = {}): Promise<Outcome[]> {
+    let lap = performance.now();
+    const step = (name: string) => {
+      const now = performance.now();
+      steps[name] = Math.round(now - lap) / 1000;
+      lap = now;
+    };
     const outcomes = new Map<number, Outcome>();
     const take = (o: Outcome) => outcomes.set(o.id, o);
     const open = () => suppliers.filter((s) => !outcomes.has(s.id));
@@ -450,6 +377,7 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
       if (d) take(outcomeOfDecision(s.id, d.decision, d.organisation_id, d.note, d.decided_at));
     }
 
+    step('decisions');
     // Step 1: identifiers and the council's own flag.
     const { wanted, owner } = await byIdentifier(open());
     const idFacts = await orgFacts([...owner.values()]);
@@ -501,6 +429,7 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
       }
     }
 
+    step('identifiers');
     // Step 3: exact names.
     const variants = new Map(open().map((s) => [s.id, nameVariants(s.name)]));
     const allVariants = [...new Set([...variants.values()].flat())];
@@ -534,6 +463,7 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
       );
     }
 
+    step('exact');
     // Step 4: trigram similarity, accepting only a clear, unique best.
     const left = open().filter((s) => s.name_key.length >= 4);
     const trigram = await trigramMatches([...new Set(left.map((s) => s.name_key))]);
@@ -560,6 +490,7 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
       );
     }
 
+    step('trigram');
     // Step 5: the rules.
     for (const s of open()) {
       const rules = classifyByRules(s.name, s.categories);
@@ -584,6 +515,7 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
         candidates,
       });
     }
+    step('rules');
     return [...outcomes.values()];
   }
 
@@ -633,9 +565,13 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
           .where('council_org_id', '=', councilOrgId)
           .execute();
       }
+      const steps: Record<string, number> = {};
+      let lap = performance.now();
       await refreshNameKeys();
       const suppliers = await pending(councilOrgId);
-      const outcomes = await resolve(suppliers);
+      steps.read = Math.round(performance.now() - lap) / 1000;
+      const outcomes = await resolve(suppliers, steps);
+      lap = performance.now();
       const byClassification: Record<string, number> = {};
       for (const o of outcomes) byClassification[o.classification] = (byClassification[o.classification] ?? 0) + 1;
       await db.transaction().execute(async (trx) => {
@@ -653,7 +589,8 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
           );
         }
       });
-      return { suppliers: suppliers.length, byClassification, seconds: (performance.now() - started) / 1000 };
+      steps.save = Math.round(performance.now() - lap) / 1000;
+      return { suppliers: suppliers.length, byClassification, seconds: (performance.now() - started) / 1000, steps };
     },
 
     /**
