@@ -182,8 +182,16 @@ async function main() {
       seedSeconds: Number(seeded.toFixed(1)),
       nameKeyBackfill: { keys: keysFilled, seconds: Number(backfill.toFixed(2)) },
       nameKeyBackfillWhenNoneMissing: { keys: noneLeft, seconds: Number(backfillAgain.toFixed(3)) },
-      firstRun: { seconds: Number(first.seconds.toFixed(2)), perSecond: Math.round(first.suppliers / first.seconds) },
-      again: { seconds: Number(again.seconds.toFixed(2)), perSecond: Math.round(again.suppliers / again.seconds) },
+      firstRun: {
+        seconds: Number(first.seconds.toFixed(2)),
+        perSecond: Math.round(first.suppliers / first.seconds),
+        steps: first.steps,
+      },
+      again: {
+        seconds: Number(again.seconds.toFixed(2)),
+        perSecond: Math.round(again.suppliers / again.seconds),
+        steps: again.steps,
+      },
       byClassification: again.byClassification,
     };
     console.log(JSON.stringify(result, null, 2));

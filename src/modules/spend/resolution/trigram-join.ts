@@ -1,0 +1,166 @@
+/**
+ * Finds, for many names at once, every register name whose trigram similarity (as pg_trgm computes it: trigrams
+ * shared over trigrams in either) is at least a threshold, without comparing every pair.
+ *
+ * Prefix filtering: order all trigrams from rarest to most common. Two names with similarity ≥ t share at least
+ * ⌈t·n⌉ of the n trigrams of each, so they must share one among the first n − ⌈t·n⌉ + 1 (rarest) trigrams of
+ * each. Only those prefixes are indexed and probed, and a name can only be that similar to names of a size
+ * between t·n and n/t. The answer is exact (the same names the trigram index would give), and the rare
+ * trigrams' lists are short.
+ */
+
+/** pg_trgm's trigrams of a name key (lower-case words): each word padded with two spaces before and one after. */
+export function trigramSet(key: string): Set<string> {
+  const set = new Set<string>();
+  for (const word of key.split(' ')) {
+    if (!word) continue;
+    const padded = `  ${word} `;
+    for (let i = 0; i + 3 <= padded.length; i++) set.add(padded.slice(i, i + 3));
+  }
+  return set;
+}
+
+/** pg_trgm's similarity: trigrams shared over trigrams in either. */
+export function trigramSimilarity(a: Set<string>, b: Set<string>): number {
+  let shared = 0;
+  for (const t of a) if (b.has(t)) shared++;
+  const total = a.size + b.size - shared;
+  return total ? shared / total : 0;
+}
+
+// Slack for floating point in the bounds: a looser bound only lets through a pair that the exact check then drops.
+const EPSILON = 1e-9;
+
+export type TrigramMatch = { index: number; similarity: number };
+
+export class TrigramIndex {
+  readonly #threshold: number;
+  /** Trigram → its rank, rarest first. */
+  readonly #rank = new Map<string, number>();
+  /** Each name's trigram ranks, ascending, one after another; name i's run from #starts[i] to #starts[i + 1]. */
+  readonly #ranks: Int32Array;
+  readonly #starts: Int32Array;
+  /** For each rank, the names holding it in their prefix: #postings from #postingStarts[r] to [r + 1]. */
+  readonly #postings: Int32Array;
+  readonly #postingStarts: Int32Array;
+  /** A stamp per name, so each name is compared once per search without clearing a set. */
+  readonly #seen: Int32Array;
+  #turn = 0;
+
+  constructor(names: readonly string[], threshold: number) {
+    if (!(threshold > 0 && threshold <= 1)) throw new RangeError('The threshold must be above 0 and at most 1');
+    this.#threshold = threshold;
+    // Trigrams as numbers in order of first sight, and how many names hold each.
+    const ids = new Map<string, number>();
+    const counts: number[] = [];
+    const sets: Int32Array[] = new Array(names.length);
+    let total = 0;
+    for (let i = 0; i < names.length; i++) {
+      const grams = trigramSet(names[i]!);
+      const set = new Int32Array(grams.size);
+      let k = 0;
+      for (const g of grams) {
+        let id = ids.get(g);
+        if (id === undefined) {
+          id = counts.length;
+          ids.set(g, id);
+          counts.push(0);
+        }
+        counts[id]!++;
+        set[k++] = id;
+      }
+      sets[i] = set;
+      total += set.length;
+    }
+    // Rank: rarest first, ties by first sight, so the order is total and the same for names and queries.
+    const order = Int32Array.from(counts.keys()).sort((a, b) => counts[a]! - counts[b]! || a - b);
+    const rankOfId = new Int32Array(counts.length);
+    order.forEach((id, rank) => {
+      rankOfId[id] = rank;
+    });
+    for (const [gram, id] of ids) this.#rank.set(gram, rankOfId[id]!);
+
+    this.#ranks = new Int32Array(total);
+    this.#starts = new Int32Array(names.length + 1);
+    const postingCounts = new Int32Array(counts.length + 1);
+    let at = 0;
+    for (let i = 0; i < names.length; i++) {
+      this.#starts[i] = at;
+      const set = sets[i]!;
+      for (let k = 0; k < set.length; k++) set[k] = rankOfId[set[k]!]!;
+      set.sort();
+      this.#ranks.set(set, at);
+      at += set.length;
+      const prefix = this.#prefixLength(set.length);
+      for (let k = 0; k < prefix; k++) postingCounts[set[k]! + 1]!++;
+    }
+    this.#starts[names.length] = at;
+    // Counts to starts, then fill.
+    for (let r = 1; r < postingCounts.length; r++) postingCounts[r]! += postingCounts[r - 1]!;
+    this.#postingStarts = postingCounts.slice();
+    this.#postings = new Int32Array(postingCounts[counts.length]!);
+    const fill = postingCounts;
+    for (let i = 0; i < names.length; i++) {
+      const from = this.#starts[i]!;
+      const prefix = this.#prefixLength(this.#starts[i + 1]! - from);
+      for (let k = 0; k < prefix; k++) {
+        const r = this.#ranks[from + k]!;
+        this.#postings[fill[r]!++] = i;
+      }
+    }
+    this.#seen = new Int32Array(names.length);
+  }
+
+  #prefixLength(size: number): number {
+    return size ? size - Math.ceil(this.#threshold * size - EPSILON) + 1 : 0;
+  }
+
+  /** The names at least `threshold` similar to the key, most similar first. */
+  search(key: string): TrigramMatch[] {
+    const grams = trigramSet(key);
+    const size = grams.size;
+    if (!size) return [];
+    // Trigrams no name holds are the rarest of all: they come first in the order but match nothing.
+    const known: number[] = [];
+    for (const g of grams) {
+      const r = this.#rank.get(g);
+      if (r !== undefined) known.push(r);
+    }
+    const unknown = size - known.length;
+    const mine = Int32Array.from(known).sort();
+    const probe = Math.min(this.#prefixLength(size) - unknown, mine.length);
+    const t = this.#threshold;
+    const smallest = t * size - EPSILON;
+    const largest = size / t + EPSILON;
+    const turn = ++this.#turn;
+    const found: TrigramMatch[] = [];
+    for (let k = 0; k < probe; k++) {
+      const r = mine[k]!;
+      for (let p = this.#postingStarts[r]!; p < this.#postingStarts[r + 1]!; p++) {
+        const i = this.#postings[p]!;
+        if (this.#seen[i] === turn) continue;
+        this.#seen[i] = turn;
+        const from = this.#starts[i]!;
+        const to = this.#starts[i + 1]!;
+        const theirs = to - from;
+        if (theirs < smallest || theirs > largest) continue;
+        let a = 0;
+        let b = from;
+        let shared = 0;
+        while (a < mine.length && b < to) {
+          const x = mine[a]!;
+          const y = this.#ranks[b]!;
+          if (x === y) {
+            shared++;
+            a++;
+            b++;
+          } else if (x < y) a++;
+          else b++;
+        }
+        const similarity = shared / (size + theirs - shared);
+        if (similarity >= t) found.push({ index: i, similarity });
+      }
+    }
+    return found.sort((x, y) => y.similarity - x.similarity || x.index - y.index);
+  }
+}
