@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../src/db/schema.ts';
-import { allows } from '../src/web/access.ts';
+import { allows, STAFF } from '../src/web/access.ts';
 import { createTestContext, type TestContext } from './support/app.ts';
 
 // The permission matrix: every route in the app × every role. Routes come from the app's own route
@@ -112,6 +112,11 @@ describe('the permission matrix', () => {
     expect(has('GET', '/staff')).toBe(true);
     expect(has('GET', '/account')).toBe(true);
     expect(has('GET', '/admin/priorities')).toBe(true);
+    // Cancelling an opportunity: for those who may publish one.
+    const cancel = table.filter((r) => r.url === '/opportunities/:slug/cancel');
+    expect(cancel.map((r) => r.method).sort()).toEqual(['GET', 'POST']);
+    expect(cancel.map((r) => r.access)).toEqual([STAFF, STAFF]);
+    expect(table.find((r) => r.method === 'POST' && r.url === '/opportunities/:slug/publish')?.access).toBe(STAFF);
     expect(table.every((r) => r.access !== undefined)).toBe(true);
   });
 
