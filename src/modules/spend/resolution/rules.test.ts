@@ -73,6 +73,12 @@ describe('supplier rules', () => {
     ['The Claret Wine Society', 'not_vcs', 'retail_trade'],
     ['Grand Hotel Ltd', 'not_vcs', 'retail_trade'],
     ['Borchester Choral Society', 'vcs', 'music_group'],
+    // Trade unions serve their members' work; a credit union is a community body.
+    ['Unite the Union', 'not_vcs', 'trade_body'],
+    ['Borchester Credit Union', 'vcs', 'known_network'],
+    // NHS-owned companies that call themselves community health.
+    ['Community Health Partnerships Ltd', 'public_body', 'nhs'],
+    ['Borchester Community Health Champions', 'vcs', 'community'],
   ])('%s → %s (%s)', (name, classification, rule) => {
     const verdict = classifyByRules(name);
     expect(verdict.classification).toBe(classification);

@@ -56,7 +56,7 @@ const EXCLUSIONS: Exclusion[] = [
   {
     rule: 'nhs',
     pattern: w(
-      'nhs|national health service|clinical commissioning group|ccg|integrated care board|icb|health authority|primary care trust|foundation trust|hospitals? trust|ambulance service|health and care trust|healthcare trust|partnership trust',
+      'nhs|national health service|clinical commissioning group|ccg|integrated care board|icb|health authority|primary care trust|foundation trust|hospitals? trust|ambulance service|health and care trust|healthcare trust|partnership trust|community health partnerships|community health services|community healthcare',
     ),
     classification: 'public_body',
     reason: 'It is an NHS body: part of the health service, a public body.',
@@ -293,10 +293,11 @@ const COMMERCIAL_SIGNALS: Rule[] = [
   {
     rule: 'trade_body',
     pattern: w(
-      'trade|traders|industry|industries|employers|employers association|professional|professionals|officers|chartered|institute|institution|manufacturers|merchants|freight|chamber of commerce|business improvement district',
+      'trade|traders|industry|industries|employers|employers association|professional|professionals|officers|chartered|institute|institution|manufacturers|merchants|freight|chamber of commerce|business improvement district|trade union|trades union|unison|unite the union|gmb',
     ),
     weight: 2,
-    reason: 'It is a trade, professional or employers’ body: these serve their members’ business, not the community.',
+    reason:
+      'It is a trade union, or a trade, professional or employers’ body: these serve their members’ work or business, not the community.',
   },
   {
     // What a shop, hotel or merchant sells: a member-owned retailer that calls itself a society is still a business.
