@@ -727,6 +727,12 @@ export function createAssessmentService({
       const page = await this.decisionPage(actor, slug);
       if (!page.ok) return page;
       const { opportunity: o, undecided } = page;
+      if (o.status === 'cancelled')
+        return {
+          ok: false,
+          status: 409,
+          message: 'This opportunity was cancelled, so its applications are not decided.',
+        };
       if (undecided.length === 0) return { ok: false, status: 409, message: 'Every application has its decision.' };
       const issues: Issue[] = [];
       for (const a of undecided) {

@@ -429,6 +429,8 @@ export function createAwardService({
     if (!DECIDERS.includes(actor.role)) return { ok: false, status: 403, message: 'Only commissioners make awards.' };
     const opportunity = await opportunities.bySlug(slug);
     if (!opportunity) return { ok: false, status: 404, message: 'There is no such opportunity.' };
+    if (opportunity.status === 'cancelled')
+      return { ok: false, status: 409, message: 'This opportunity was cancelled, so no award can be made.' };
     const app = await applications.byReference(reference);
     const full = app && app.opportunity_id === opportunity.id ? await applications.full(app.id) : undefined;
     if (!full) return { ok: false, status: 404, message: 'There is no such application for this opportunity.' };

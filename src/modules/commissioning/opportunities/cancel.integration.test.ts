@@ -304,13 +304,26 @@ describe('what cannot be cancelled', () => {
   it('lets staff cancel a closed opportunity whose applications wait for assessment', async () => {
     const o = await insertClosedOpportunity(t.services, t.handle.db, `cancel-${++n}`);
     const lead = await o.org('Waiting Trust');
-    await o.application(lead, o.lot1);
+    const waiting = await o.application(lead, o.lot1);
     const person = await memberOf(o, lead, 'Wendy Waiting');
     const staff = await t.as('officer');
     const res = await staff.post(`/opportunities/${o.slug}/cancel`, { reason: 'The service is moving in-house' });
     expect(res.statusCode).toBe(303);
     expect((await opportunity(o.slug)).status).toBe('cancelled');
     expect(await outboxTo(person.email)).toHaveLength(1);
+    // Nothing is decided or awarded after it.
+    const commissioner = await t.as('commissioner');
+    const decided = await commissioner.post(`/opportunities/${o.slug}/assessment/decisions`, {
+      applications: [waiting.id],
+      [`outcome-${waiting.id}`]: 'successful',
+      [`feedback-${waiting.id}`]: 'Good.',
+    });
+    expect(decided.statusCode).toBe(409);
+    expect(decided.body).toContain('This opportunity was cancelled, so its applications are not decided.');
+    await t.handle.db.updateTable('application').set({ status: 'successful' }).where('id', '=', waiting.id).execute();
+    const award = await commissioner.get(`/opportunities/${o.slug}/awards/new?application=${waiting.reference}`);
+    expect(award.statusCode).toBe(409);
+    expect(award.body).toContain('This opportunity was cancelled, so no award can be made.');
   });
 });
 
