@@ -15,6 +15,7 @@ import {
   signInAs,
   startSite,
 } from './support/browser.ts';
+import { completeApplicationTasks } from './support/commissioning.ts';
 
 // Applying for an open opportunity. With JavaScript off, a small organisation applies alone: it starts from the
 // opportunity's page, works through the task list (one answer too long first), and submits. With JavaScript on, two
@@ -47,30 +48,19 @@ describe.skipIf(!hasChromium)('applying for an opportunity', () => {
     return org;
   }
 
-  /** Everything but the partners: about, answers, budget and outcome commitments, through the task list. */
-  async function completeTasks(s: Site, o: OpenOpportunity, requested: string, budget: [string, string][]) {
-    await s.follow('About the application');
-    await s.fill('Title of your application', 'Weekly breaks for carers');
-    await s.fill('Amount you are asking for', requested);
-    await s.press('Save and return');
-
-    await s.follow('Answers to the questions');
-    await s.page.locator(`#answer-${o.questions[0]!.id}`).fill('Through GP surgeries and the carers centre');
-    await s.page.locator(`#answer-${o.questions[1]!.id}`).fill('Two sessional workers and trained volunteers.');
-    await s.press('Save and return');
-
-    await s.follow('Budget');
-    for (const [i, [heading, amount]] of budget.entries()) {
-      await s.page.locator(`#heading-${i}`).fill(heading);
-      await s.page.locator(`#amount-${i}`).fill(amount);
-    }
-    await s.press('Save and return');
-
-    await s.follow('Outcome commitments');
-    for (const i of o.indicators) await s.page.locator(`#target-${i.id}`).fill('60');
-    await s.page.locator(`#note-${o.indicators[0]!.id}`).fill('From our session register');
-    await s.press('Save and return');
-  }
+  /** The application's tasks but its partners, with the same answers and targets for every application here. */
+  const completeTasks = (s: Site, o: OpenOpportunity, requested: string, budget: [string, string][]) =>
+    completeApplicationTasks(s, {
+      title: 'Weekly breaks for carers',
+      requested,
+      answers: {
+        [o.questions[0]!.prompt]: 'Through GP surgeries and the carers centre',
+        [o.questions[1]!.prompt]: 'Two sessional workers and trained volunteers.',
+      },
+      budget,
+      targets: Object.fromEntries(o.indicators.map((i) => [i.name, '60'])),
+      notes: { [o.indicators[0]!.name]: 'From our session register' },
+    });
 
   it('a small organisation applies alone with JavaScript off', async () => {
     const o = await insertOpenOpportunity(site.t.handle.db, 'alone');

@@ -2,6 +2,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.ts';
 import { addPerson, hasChromium, launchBrowser, newContext, signInAs, startSite } from './support/browser.ts';
+import { contribute, openNeedsAssessment, respondToContribution } from './support/commissioning.ts';
 
 // A commissioner opens a needs assessment; a resident contributes and supports it; the commissioner responds;
 // the resident sees "You said, we did". JavaScript on and off, axe on every page.
@@ -32,18 +33,13 @@ describe.skipIf(!hasChromium)('needs assessment: open, contribute, respond', () 
         await newContext(browser, { javaScript }),
         await person('commissioner', `commissioner-needs-${mode}@example.test`),
       );
-      await c.visit('/needs');
-      await c.press('Create a needs assessment');
-      await c.fill('Title', title);
-      await c.fill('The need', 'Older people living alone miss a hot meal and company.');
-      await c.page.getByLabel('Shirley North', { exact: true }).check();
-      await c.page.getByLabel('Co-production', { exact: true }).check();
-      await c.page.getByLabel('Open for input', { exact: true }).check();
-      await c.fill('Day', String(closes.getUTCDate()));
-      await c.fill('Month', String(closes.getUTCMonth() + 1));
-      await c.fill('Year', String(closes.getUTCFullYear()));
-      await c.press('Create needs assessment');
-      expect(await c.page.locator('body').textContent()).toContain('Needs assessment created');
+      const path = await openNeedsAssessment(c, {
+        title,
+        need: 'Older people living alone miss a hot meal and company.',
+        ward: 'Shirley North',
+        closes,
+      });
+      await c.follow('Edit this needs assessment');
       await c.page.getByLabel('A small table', { exact: true }).check();
       await c.fill('Title of the evidence', 'Meals served');
       await c.fill('Table (for a small table)', 'Month,Meals\nMay,120\nJune,140');
@@ -52,7 +48,6 @@ describe.skipIf(!hasChromium)('needs assessment: open, contribute, respond', () 
       expect(await c.heading()).toBe(title);
       expect(await c.page.locator('[aria-current="step"]').textContent()).toContain('Co-production');
       expect(await c.page.locator('table').textContent()).toContain('140');
-      const path = new URL(c.page.url()).pathname;
 
       const r = await signIn(
         await newContext(browser, { javaScript }),
@@ -63,18 +58,11 @@ describe.skipIf(!hasChromium)('needs assessment: open, contribute, respond', () 
       expect(await r.page.locator('.govuk-error-summary').textContent()).toContain(
         'Select what kind of contribution this is',
       );
-      await r.page.getByLabel('An idea', { exact: true }).check();
-      await r.fill('Your contribution', 'A lunch club at the Shirley community centre on Tuesdays');
-      await r.press('Add your contribution');
-      expect(await r.page.locator('body').textContent()).toContain('your contribution has been added');
+      await contribute(r, path, 'An idea', 'A lunch club at the Shirley community centre on Tuesdays');
       await r.press('I support this need');
       expect(await r.page.locator('body').textContent()).toContain('1 person supports this need');
 
-      await c.visit(path);
-      await c.page.locator('summary', { hasText: 'Respond to this contribution' }).click();
-      await c.fill('What was done ("We did")', 'The specification now asks for a Tuesday lunch club in Shirley');
-      await c.press('Save response');
-      expect(await c.page.locator('body').textContent()).toContain('Response saved');
+      await respondToContribution(c, path, 'The specification now asks for a Tuesday lunch club in Shirley');
 
       await r.visit(path);
       const said = r.page.locator('#you-said-we-did');

@@ -10,6 +10,7 @@ import {
   signInAs,
   startSite,
 } from './support/browser.ts';
+import { addOutcomeWithIndicator } from './support/commissioning.ts';
 
 // A co-produced specification, from a need to publication, with JavaScript on and off:
 // a commissioner drafts it from a needs assessment and invites a resident; the resident comments and signs off;
@@ -87,20 +88,17 @@ describe.skipIf(!hasChromium)('co-producing a specification', () => {
 
       // The framework is added: an outcome, then an indicator.
       await c.visit(specUrl);
-      await c.fill('Outcome', 'Young carers have time for themselves');
-      await c.press('Add outcome');
-      expect(await c.heading()).toBe('Add an indicator');
-      await c.fill('Indicator', 'Young carers attending a session at least twice a month');
-      await c.fill('Unit', 'young carers');
-      await c.fill('Baseline', '12');
-      await c.page.getByLabel('Increase', { exact: true }).check();
-      await c.fill('Target', '40');
-      await c.page.getByLabel('Quarterly', { exact: true }).check();
-      await c.fill('Data source', 'Session registers kept by the provider');
-      await c.page.locator('#disaggregated_by_ward').check();
-      await c.page.locator('#disaggregated_by_group-2').check();
-      await c.press('Add indicator');
-      expect(await body(c)).toContain('Indicator added');
+      await addOutcomeWithIndicator(c, 'Young carers have time for themselves', {
+        name: 'Young carers attending a session at least twice a month',
+        unit: 'young carers',
+        baseline: '12',
+        target: '40',
+        direction: 'Increase',
+        frequency: 'Quarterly',
+        dataSource: 'Session registers kept by the provider',
+        byWard: true,
+        byGroup: false,
+      });
 
       // The indicator is changed from its change link.
       await c.follow('Change indicator: Young carers attending a session at least twice a month');

@@ -7,6 +7,15 @@ import type { Site } from './browser.ts';
 /** The text of the whole page. */
 export const pageText = async (s: Site) => (await s.page.locator('body').textContent()) ?? '';
 
+/** The "How this fits together" section of a page of the chain: the need, specifications, opportunities, awards. */
+export const chainOf = (s: Site) => s.page.locator('section', { has: s.page.locator('#how-this-fits-together') });
+
+/** Follows a link of the chain section, as `Site.follow` does for any link. */
+export async function followInChain(s: Site, title: string) {
+  await Promise.all([s.page.waitForNavigation(), chainOf(s).getByRole('link', { name: title, exact: true }).click()]);
+  await s.check();
+}
+
 /** Fills the GOV.UK date fields whose inputs have this id prefix (`<prefix>-day`, `-month`, `-year`). */
 export async function fillDate(s: Site, prefix: string, date: Date) {
   await s.page.locator(`#${prefix}-day`).fill(String(date.getUTCDate()));
@@ -97,6 +106,8 @@ export type ApplicationInput = {
   budget: [heading: string, amount: string][];
   /** Targets by the name of the outcome indicator they commit to. */
   targets: Record<string, string>;
+  /** Notes on the targets, by indicator name. */
+  notes?: Record<string, string>;
 };
 
 /**
@@ -123,6 +134,9 @@ export async function completeApplicationTasks(s: Site, a: ApplicationInput) {
   await s.follow('Outcome commitments');
   for (const [indicator, target] of Object.entries(a.targets)) {
     await s.page.getByRole('group', { name: indicator }).getByLabel('Your target').fill(target);
+  }
+  for (const [indicator, note] of Object.entries(a.notes ?? {})) {
+    await s.page.getByRole('group', { name: indicator }).getByLabel('Note (optional)').fill(note);
   }
   await s.press('Save and return');
 }
