@@ -360,14 +360,14 @@ describe.skipIf(!hasChromium)('commissioning from a need to an award, across eve
           await c.visit(`${oppPath}/assessment`);
           await c.follow(ref);
           expect(await c.heading()).toBe(`Moderate ${ref}`);
-          expect(await pageText(c)).toContain(`Scored ${mine(ref)} by ${resident.email}`);
+          // Every score that counts is shown with its comment: the resident's and the officer's.
+          for (const member of [resident, officer]) {
+            expect(await pageText(c)).toContain(`Scored ${scores.get(member.email)![ref]} by ${member.email}`);
+          }
           await c.fill(`Agreed score for ${criterion}`, agreed);
           await c.fill('How the panel agreed it', 'Agreed at the panel meeting');
           await c.press('Save agreed scores');
           expect(await pageText(c)).toContain('Agreed scores recorded');
-        }
-        function mine(ref: string) {
-          return scores.get(resident.email)![ref];
         }
         const ranking = c.page.locator('table').nth(1);
         expect(await ranking.locator('tr', { hasText: smallRef }).textContent()).toContain('80.0%');
