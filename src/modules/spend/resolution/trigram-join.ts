@@ -5,8 +5,8 @@
  * Prefix filtering: order all trigrams from rarest to most common. Two names with similarity ≥ t share at least
  * ⌈t·n⌉ of the n trigrams of each, so they must share one among the first n − ⌈t·n⌉ + 1 (rarest) trigrams of
  * each. Only those prefixes are indexed and probed, and a name can only be that similar to names of a size
- * between t·n and n/t. The answer is exact (the same names the trigram index would give), and the rare
- * trigrams' lists are short.
+ * between t·n and n/t; and, met first at a trigram deep in either name, too few may be left after it to share
+ * enough (the positional filter of PPJoin). The answer is exact (the same names the trigram index would give).
  */
 
 /** pg_trgm's trigrams of a name key (lower-case words): each word padded with two spaces before and one after. */
@@ -42,6 +42,8 @@ export class TrigramIndex {
   readonly #starts: Int32Array;
   /** For each rank, the names holding it in their prefix: #postings from #postingStarts[r] to [r + 1]. */
   readonly #postings: Int32Array;
+  /** Where that trigram sits in the name's own ranks (for the positional filter). */
+  readonly #positions: Int32Array;
   readonly #postingStarts: Int32Array;
   /** A stamp per name, so each name is compared once per search without clearing a set. */
   readonly #seen: Int32Array;
@@ -99,12 +101,18 @@ export class TrigramIndex {
     for (let r = 1; r < postingCounts.length; r++) postingCounts[r]! += postingCounts[r - 1]!;
     this.#postingStarts = postingCounts.slice();
     this.#postings = new Int32Array(postingCounts[counts.length]!);
+    this.#positions = new Int32Array(postingCounts[counts.length]!);
     const fill = postingCounts;
-    for (let i = 0; i < names.length; i++) {
+    // Filled smallest name first, so each list is in order of size and a search reads only the sizes it can use.
+    const bySize = Int32Array.from(names.keys()).sort(
+      (a, b) => this.#starts[a + 1]! - this.#starts[a]! - (this.#starts[b + 1]! - this.#starts[b]!) || a - b,
+    );
+    for (const i of bySize) {
       const from = this.#starts[i]!;
       const prefix = this.#prefixLength(this.#starts[i + 1]! - from);
       for (let k = 0; k < prefix; k++) {
         const r = this.#ranks[from + k]!;
+        this.#positions[fill[r]!] = k;
         this.#postings[fill[r]!++] = i;
       }
     }
@@ -113,6 +121,19 @@ export class TrigramIndex {
 
   #prefixLength(size: number): number {
     return size ? size - Math.ceil(this.#threshold * size - EPSILON) + 1 : 0;
+  }
+
+  /** The first place in a list (ordered by size) of a name of at least this size. */
+  #firstOfSize(from: number, to: number, size: number): number {
+    let lo = from;
+    let hi = to;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const i = this.#postings[mid]!;
+      if (this.#starts[i + 1]! - this.#starts[i]! < size) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** The names at least `threshold` similar to the key, most similar first. */
@@ -136,16 +157,28 @@ export class TrigramIndex {
     const found: TrigramMatch[] = [];
     for (let k = 0; k < probe; k++) {
       const r = mine[k]!;
-      for (let p = this.#postingStarts[r]!; p < this.#postingStarts[r + 1]!; p++) {
+      // This trigram's place in the whole query order (the unknown trigrams come first).
+      const at = unknown + k;
+      // A name first met here shares at most the size − at trigrams from here on, and needs t/(1 + t) of both
+      // sizes: so the deeper the probe, the smaller the names it can still find.
+      const upTo = Math.min(largest, ((size - at) * (1 + t)) / t - size + EPSILON);
+      const end = this.#postingStarts[r + 1]!;
+      for (let p = this.#firstOfSize(this.#postingStarts[r]!, end, smallest); p < end; p++) {
         const i = this.#postings[p]!;
-        if (this.#seen[i] === turn) continue;
-        this.#seen[i] = turn;
         const from = this.#starts[i]!;
         const to = this.#starts[i + 1]!;
         const theirs = to - from;
-        if (theirs < smallest || theirs > largest) continue;
-        let a = 0;
-        let b = from;
+        if (theirs > upTo) break;
+        if (this.#seen[i] === turn) continue;
+        this.#seen[i] = turn;
+        // Similarity ≥ t needs this many shared trigrams. Both orders agree, so the first probe that meets a name
+        // meets its rarest shared trigram: at most one plus what follows it in the shorter remainder can be shared.
+        const needed = Math.ceil((t / (1 + t)) * (size + theirs) - EPSILON);
+        const j = this.#positions[p]!;
+        if (1 + Math.min(size - at - 1, theirs - j - 1) < needed) continue;
+        // Count from that trigram on, stopping as soon as too few are left to reach the threshold.
+        let a = k;
+        let b = from + j;
         let shared = 0;
         while (a < mine.length && b < to) {
           const x = mine[a]!;
@@ -154,8 +187,11 @@ export class TrigramIndex {
             shared++;
             a++;
             b++;
-          } else if (x < y) a++;
-          else b++;
+          } else {
+            if (x < y) a++;
+            else b++;
+            if (shared + Math.min(mine.length - a, to - b) < needed) break;
+          }
         }
         const similarity = shared / (size + theirs - shared);
         if (similarity >= t) found.push({ index: i, similarity });
