@@ -47,10 +47,14 @@ describe.skipIf(!hasChromium)('an officer imports a messy spend file', () => {
     return s;
   }
 
-  /** Waits for the background import, then loads the job page again (the page also refreshes itself). */
+  /**
+   * Waits for the background import, then loads the job page again. While the job ran the page refreshed itself
+   * every few seconds, and one last refresh may race this load: then the load is tried once more.
+   */
   async function settle(s: Site) {
     await site.t.services.spendImportJobs.settled();
-    await s.page.reload();
+    const url = s.page.url();
+    await s.page.goto(url).catch(() => s.page.goto(url));
     await s.check();
   }
 
