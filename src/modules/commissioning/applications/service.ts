@@ -1051,6 +1051,9 @@ export function createApplicationService({
         const found = await changeable(actor, reference, trx, true);
         if (found.refusal) return found.refusal;
         const { row } = found;
+        // Shares the row lock a cancellation takes for update: a submission and a cancellation arriving together
+        // go one after the other, so a cancelled opportunity is seen as such and a cancellation sees this submission.
+        await trx.selectFrom('opportunity').select('id').where('id', '=', row.opportunity_id).forShare().execute();
         const f = (await full(row.id, trx, now))!;
         const issues = blockers(f, now);
         if (issues.length) {
