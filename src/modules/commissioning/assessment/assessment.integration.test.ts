@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
+import { longDate } from '../opportunities/service.ts';
 import { type ClosedOpportunity, insertClosedOpportunity } from './fixture.ts';
 import { percentText, rankByLot, weightedPercent } from './rules.ts';
 
@@ -467,5 +468,81 @@ describe('moderation, ranking and decisions', () => {
     expect(oppPage.body).toContain(`href="/opportunities/${s.o.slug}/panel"`);
     const outsider = await (await person('resident', 'Ozzie Outsider')).client.get(`/opportunities/${s.o.slug}`);
     expect(outsider.body).not.toContain(`/opportunities/${s.o.slug}/panel"`);
+  });
+});
+
+describe('a cancelled opportunity', () => {
+  it('refuses every assessment page and form, saying it was cancelled and on what date', async () => {
+    const s = await setting('cancelled');
+    const m = await person('officer', 'Cal Officer');
+    const later = await person('resident', 'Lou Later');
+    await addToPanel(s.commissioner.client, s.o, m.email);
+    await declareNone(m.client, s.o);
+    const base = `/opportunities/${s.o.slug}`;
+    for (const ref of [s.alone.reference, s.partnership.reference])
+      expect((await m.client.post(`${base}/panel/applications/${ref}`, scoreFields(s.o, 4, 7))).statusCode).toBe(303);
+    // Everyone has scored, so moderation would be open.
+    const modUrl = `${base}/assessment/applications/${s.alone.reference}`;
+    expect((await s.commissioner.client.get(modUrl)).statusCode).toBe(200);
+
+    const cancel = await s.commissioner.client.post(`${base}/cancel`, { reason: 'The service is moving in-house' });
+    expect(cancel.statusCode).toBe(303);
+    const row = await t.handle.db
+      .selectFrom('opportunity')
+      .select('cancelled_at')
+      .where('id', '=', s.o.id)
+      .executeTakeFirstOrThrow();
+    const message = `This opportunity was cancelled on ${longDate.format(row.cancelled_at!)}, so its applications will not be assessed.`;
+
+    const decisions = {
+      applications: [s.alone.id],
+      [`outcome-${s.alone.id}`]: 'successful',
+      [`feedback-${s.alone.id}`]: 'Good.',
+    };
+    const attempts: [TestClient, string, Record<string, string | string[]>?][] = [
+      [m.client, `${base}/panel/declaration`],
+      [m.client, `${base}/panel/declaration`, { declaration: 'none' }],
+      [m.client, `${base}/panel/applications/${s.alone.reference}`],
+      [m.client, `${base}/panel/applications/${s.alone.reference}`, scoreFields(s.o, 1, 1)],
+      [s.commissioner.client, modUrl],
+      [s.commissioner.client, modUrl, moderationFields(s.o, 4, 7)],
+      [s.commissioner.client, `${base}/assessment/decisions`],
+      [s.commissioner.client, `${base}/assessment/decisions`, decisions],
+      [s.commissioner.client, `${base}/assessment/panel`, { email: later.email }],
+    ];
+    for (const [client, url, fields] of attempts) {
+      const res = fields ? await client.post(url, fields) : await client.get(url);
+      const what = `${fields ? 'POST' : 'GET'} ${url}`;
+      expect(res.statusCode, what).toBe(409);
+      expect(res.body, what).toContain(message);
+      expect(res.body, what).not.toContain('Scoring starts once');
+    }
+    const scores = await t.handle.db
+      .selectFrom('assessment_score')
+      .select('score')
+      .where('user_id', '=', m.id)
+      .execute();
+    expect(scores.map((r) => r.score).sort()).toEqual([4, 4, 7, 7]);
+    const changed = await t.handle.db
+      .selectFrom('application')
+      .select('status')
+      .where('opportunity_id', '=', s.o.id)
+      .execute();
+    expect(changed.every((a) => a.status === 'submitted')).toBe(true);
+    expect(await t.services.assessment.isMember(s.o.id, later.id)).toBe(false);
+
+    // The overview and the member's page still open, and say why nothing more happens.
+    const overview = await s.commissioner.client.get(`${base}/assessment`);
+    expect(overview.statusCode).toBe(200);
+    expect(overview.body).toContain(message);
+    expect(overview.body).not.toContain('Scoring starts once');
+    expect(overview.body).not.toContain('Add to the panel');
+    expect(overview.body).not.toContain('Record the decisions and feedback');
+    expect(overview.body).not.toContain(`href="${modUrl}"`);
+    const panel = await m.client.get(`${base}/panel`);
+    expect(panel.statusCode).toBe(200);
+    expect(panel.body).toContain(message);
+    expect(panel.body).not.toContain(`href="${base}/panel/applications/`);
+    expect(panel.body).not.toContain('Change your declaration');
   });
 });

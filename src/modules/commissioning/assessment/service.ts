@@ -4,7 +4,7 @@ import type { ApplicationStatus, Role } from '../../../db/schema.ts';
 import type { AuditService } from '../../audit/service.ts';
 import type { OutboxService } from '../../outbox/service.ts';
 import type { ApplicationService } from '../applications/service.ts';
-import type { OpportunityService } from '../opportunities/service.ts';
+import { longDate, type OpportunityService } from '../opportunities/service.ts';
 import { percentText, rankByLot, weightedPercent } from './rules.ts';
 
 export type Actor = { id: string; role: Role };
@@ -51,6 +51,15 @@ export function createAssessmentService({
 }) {
   type Opportunity = NonNullable<Awaited<ReturnType<OpportunityService['bySlug']>>>;
   const isClosed = (o: Opportunity) => o.effectiveStatus === 'closed' || o.effectiveStatus === 'awarded';
+  /** Why nothing more is assessed, when the opportunity was cancelled; otherwise null. */
+  const cancellation = (o: Opportunity) =>
+    o.status === 'cancelled'
+      ? `This opportunity was cancelled on ${longDate.format(new Date(o.cancelled_at ?? o.updated_at))}, so its applications will not be assessed.`
+      : null;
+  const refuseIfCancelled = (o: Opportunity) => {
+    const message = cancellation(o);
+    return message ? ({ ok: false, status: 409, message } as const) : null;
+  };
 
   async function members(opportunityId: string, trx: Database = db) {
     return trx
@@ -326,6 +335,7 @@ export function createAssessmentService({
         ok: true,
         opportunity: o,
         closed: isClosed(o),
+        cancelled: cancellation(o),
         panel: panel.map((m) => ({ ...m, exclusions: excluded.filter((e) => e.user_id === m.user_id) })),
         applications: rows,
         canManage: COMMISSIONERS.includes(actor.role),
@@ -338,6 +348,8 @@ export function createAssessmentService({
       if (!COMMISSIONERS.includes(actor.role)) return onlyCommissioners;
       const o = await opportunity(slug);
       if (!o) return notFound;
+      const cancelled = refuseIfCancelled(o);
+      if (cancelled) return cancelled;
       const user = await db
         .selectFrom('app_user')
         .select(['id', 'name'])
@@ -418,13 +430,22 @@ export function createAssessmentService({
           complete: n >= o.criteria.length,
         };
       });
-      return { ok: true, opportunity: o, member, closed: isClosed(o), applications: rows } as const;
+      return {
+        ok: true,
+        opportunity: o,
+        member,
+        closed: isClosed(o),
+        cancelled: cancellation(o),
+        applications: rows,
+      } as const;
     },
 
     /** Declaration page: the applications, with any interest already declared. */
     async declarationPage(actor: Actor, slug: string) {
       const m = await asMember(actor, slug);
       if ('refusal' in m) return m.refusal!;
+      const cancelled = refuseIfCancelled(m.o);
+      if (cancelled) return cancelled;
       const apps = await assessed(m.o.id);
       const declared = (await exclusions(m.o.id)).filter(
         (e) => e.user_id === actor.id && e.reason === 'declared_interest',
@@ -440,6 +461,8 @@ export function createAssessmentService({
     ): Promise<Done | Refusal> {
       const m = await asMember(actor, slug);
       if ('refusal' in m) return m.refusal!;
+      const cancelled = refuseIfCancelled(m.o);
+      if (cancelled) return cancelled;
       const apps = await assessed(m.o.id);
       const issues: Issue[] = [];
       if (!input.none && input.interests.length === 0)
@@ -507,6 +530,8 @@ export function createAssessmentService({
       const m = await asMember(actor, slug);
       if ('refusal' in m) return m.refusal!;
       const { o, member } = m;
+      const cancelled = refuseIfCancelled(o);
+      if (cancelled) return cancelled;
       const app = await applications.byReference(reference);
       if (!app || app.opportunity_id !== o.id || !ASSESSED.includes(app.status))
         return { ok: false, status: 404, message: 'There is no such application to assess.' } as const;
@@ -545,6 +570,8 @@ export function createAssessmentService({
       const m = await asMember(actor, slug);
       if ('refusal' in m) return m.refusal!;
       const { o, member } = m;
+      const cancelled = refuseIfCancelled(o);
+      if (cancelled) return cancelled;
       const app = await applications.byReference(reference);
       if (!app || app.opportunity_id !== o.id || !ASSESSED.includes(app.status))
         return { ok: false, status: 404, message: 'There is no such application to assess.' };
@@ -618,6 +645,8 @@ export function createAssessmentService({
       if (!COMMISSIONERS.includes(actor.role)) return onlyCommissioners;
       const o = await opportunity(slug);
       if (!o) return notFound;
+      const cancelled = refuseIfCancelled(o);
+      if (cancelled) return cancelled;
       const app = await applications.byReference(reference);
       if (!app || app.opportunity_id !== o.id || !ASSESSED.includes(app.status))
         return { ok: false, status: 404, message: 'There is no such application to assess.' } as const;
@@ -715,6 +744,8 @@ export function createAssessmentService({
       if (!COMMISSIONERS.includes(actor.role)) return onlyCommissioners;
       const overview = await this.overview(actor, slug);
       if (!overview.ok) return overview;
+      const cancelled = refuseIfCancelled(overview.opportunity);
+      if (cancelled) return cancelled;
       const undecided = overview.applications.filter((a) => a.status === 'submitted');
       return { ...overview, undecided };
     },
@@ -727,12 +758,6 @@ export function createAssessmentService({
       const page = await this.decisionPage(actor, slug);
       if (!page.ok) return page;
       const { opportunity: o, undecided } = page;
-      if (o.status === 'cancelled')
-        return {
-          ok: false,
-          status: 409,
-          message: 'This opportunity was cancelled, so its applications are not decided.',
-        };
       if (undecided.length === 0) return { ok: false, status: 409, message: 'Every application has its decision.' };
       const issues: Issue[] = [];
       for (const a of undecided) {

@@ -319,7 +319,9 @@ describe('what cannot be cancelled', () => {
       [`feedback-${waiting.id}`]: 'Good.',
     });
     expect(decided.statusCode).toBe(409);
-    expect(decided.body).toContain('This opportunity was cancelled, so its applications are not decided.');
+    expect(decided.body).toMatch(
+      /This opportunity was cancelled on \d{1,2} \w+ \d{4}, so its applications will not be assessed\./,
+    );
     await t.handle.db.updateTable('application').set({ status: 'successful' }).where('id', '=', waiting.id).execute();
     const award = await commissioner.get(`/opportunities/${o.slug}/awards/new?application=${waiting.reference}`);
     expect(award.statusCode).toBe(409);

@@ -1384,7 +1384,8 @@ type ListRow = {
   suitsSmall: boolean;
 };
 
-const longDate = new Intl.DateTimeFormat('en-GB', {
+/** A day as people write it: "3 March 2027", in London time. */
+export const longDate = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
   day: 'numeric',
   month: 'long',
