@@ -42,6 +42,20 @@ export function normaliseHeading(heading: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
+/** A delimited row: one object per row and no closure, as files run to millions of rows. */
+class CellsRow implements TableRow {
+  constructor(
+    readonly line: number,
+    readonly cells: string[],
+    readonly position: Map<string, number>,
+  ) {}
+
+  get(heading: string): string {
+    const i = this.position.get(heading);
+    return i === undefined ? '' : (this.cells[i] ?? '').trim();
+  }
+}
+
 type RawRecord = { line: number; cells: string[] } | { line: number; object: Record<string, unknown> };
 
 async function* delimitedRecords(source: OpenedSource): AsyncGenerator<RawRecord> {
@@ -52,17 +66,20 @@ async function* delimitedRecords(source: OpenedSource): AsyncGenerator<RawRecord
     record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
     relax_quotes: true,
-    info: true,
     max_record_size: 1024 * 1024,
   });
+  // Each record is pushed as soon as it is complete, when the parser's line count is the one `info: true` would
+  // copy into a new object for every record: read it there instead, without that object.
+  const push = parser.push.bind(parser);
+  parser.push = (record: string[] | null) => push(record && { cells: record, lines: parser.info.lines });
   source.text.on('error', (error) => parser.destroy(error));
   source.text.pipe(parser);
   let previousEnd = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { cells, lines } of parser as AsyncIterable<{ cells: string[]; lines: number }>) {
       const line = previousEnd + 1;
-      previousEnd = info.lines;
-      yield { line, cells: record };
+      previousEnd = lines;
+      yield { line, cells };
     }
   } catch (error) {
     if (error instanceof ImportError) throw error;
@@ -168,14 +185,7 @@ export async function openTable(
   function toRow(record: RawRecord): TableRow | undefined {
     if ('cells' in record) {
       if (record.cells.every((c) => c.trim() === '')) return undefined;
-      const cells = record.cells;
-      return {
-        line: record.line,
-        get: (h) => {
-          const i = position.get(h);
-          return i === undefined ? '' : (cells[i] ?? '').trim();
-        },
-      };
+      return new CellsRow(record.line, record.cells, position);
     }
     const byHeading = new Map(Object.entries(record.object).map(([k, v]) => [normaliseHeading(k), cellText(v)]));
     return { line: record.line, get: (h) => byHeading.get(h) ?? '' };

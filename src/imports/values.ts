@@ -59,7 +59,11 @@ export function parseFlag(text: string): boolean {
   return /^(true|t|1|yes|y)$/i.test(text.trim());
 }
 
+const SPACES_TO_COLLAPSE = /[^\S ]| {2}/;
+
 /** Collapse runs of white space; '' for nothing. */
 export function clean(text: string | null | undefined): string {
-  return (text ?? '').replace(/\s+/g, ' ').trim();
+  const t = text ?? '';
+  // Most cells have no run of spaces and no other kind of space: only their ends to trim.
+  return SPACES_TO_COLLAPSE.test(t) ? t.replace(/\s+/g, ' ').trim() : t.trim();
 }

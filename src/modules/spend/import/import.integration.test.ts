@@ -190,6 +190,37 @@ describe('spend import: messy files', () => {
     expect(r.councilName).toBe('Test Council');
   });
 
+  it('keeps every category a supplier is paid under, across batches and across files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spend-categories-'));
+    const file = async (name: string, rows: string[]) => {
+      const path = join(dir, name);
+      await writeFile(path, `Payment Date,Supplier Name,Amount,Expense Type\n${rows.join('\n')}\n`);
+      return path;
+    };
+    const first = await file('first.csv', [
+      '01/04/2024,Hillside Trust,10.00,Grants',
+      '02/04/2024,Other Ltd,5.00,Rents',
+      '03/04/2024,Hillside Trust,11.00,Training',
+      '04/04/2024,HILLSIDE TRUST,12.00,Grants',
+      '05/04/2024,Hillside Trust,13.00,Catering',
+    ]);
+    await importFile(first, 'GB-LAE-SUT', { councilName: 'Sutton', batchSize: 1 });
+    const categories = async () =>
+      (
+        await t.handle.db
+          .selectFrom('spend_supplier')
+          .select('categories')
+          .where('council_org_id', '=', 'GB-LAE-SUT')
+          .where('name_key', '=', 'hillside trust')
+          .executeTakeFirstOrThrow()
+      ).categories.toSorted();
+    expect(await categories()).toEqual(['Catering', 'Grants', 'Training']);
+    await importFile(await file('second.csv', ['01/05/2024,Hillside Trust,10.00,Youth work']), 'GB-LAE-SUT', {
+      batchSize: 2,
+    });
+    expect(await categories()).toEqual(['Catering', 'Grants', 'Training', 'Youth work']);
+  });
+
   it('a failure mid-way changes nothing', async () => {
     const before = await paymentCount();
     await expect(

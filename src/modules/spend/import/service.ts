@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as digestOf } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { sql } from 'kysely';
 import type { Config } from '../../../config.ts';
@@ -94,10 +94,30 @@ type SupplierState = {
   company: string | null;
   flag: boolean | null;
   categories: Set<string>;
+  /** Categories seen since the supplier was last written: they are added once, at the end of the import. */
+  newCategories: boolean;
 };
 
 const ORG_ID = /^GB-[A-Z]+-[A-Za-z0-9]+$/;
 const MAX_CATEGORIES = 20;
+const SUPPLIERS_PER_STATEMENT = 5000;
+
+/**
+ * Remembers what `work` gave for the last few thousand distinct inputs: a spend file names the same suppliers
+ * and dates on many rows. Forgets everything once full, so a file of all-different values costs little memory.
+ */
+function remembered<T>(work: (text: string) => T, limit = 16_384): (text: string) => T {
+  const known = new Map<string, T>();
+  return (text) => {
+    let value = known.get(text);
+    if (value === undefined && !known.has(text)) {
+      if (known.size >= limit) known.clear();
+      value = work(text);
+      known.set(text, value);
+    }
+    return value as T;
+  };
+}
 
 /** Integer pence → "19513182.88", exactly. */
 export function penceToPounds(pence: number | bigint): string {
@@ -305,6 +325,8 @@ export function createSpendImportService({
       };
 
       const occurrences = new OccurrenceCounter();
+      const supplierKey = remembered((name) => normaliseSupplierName(name) || name.toLowerCase());
+      const spendDate = remembered(parseSpendDate);
       const suppliers = new Map<string, SupplierState>();
       const fileSuppliers = new Set<string>();
       let runningTotal = 0;
@@ -367,19 +389,19 @@ export function createSpendImportService({
           if (!amount.ok)
             return { reject: `The amount "${amountText}" is not a sum of money (for example 1234.56 or £1,234.56)` };
           if (amount.value === null) return { reject: 'The amount is blank' };
-          const date = parseSpendDate(dateText);
+          const date = spendDate(dateText);
           if (date === null) return { reject: 'The payment date is blank' };
           if (date === undefined) {
             return {
               reject: `The payment date "${dateText}" is not a date we recognise (for example 25/06/2012 or 2012-06-25)`,
             };
           }
-          const key = normaliseSupplierName(name) || name.toLowerCase();
+          const key = supplierKey(name);
           const opt = (field: SpendField) => clean(get(r, field)) || null;
           const transactionRef = opt('transactionRef');
           const expenseType = opt('expenseType');
           const tuple = [date, amount.value, key, transactionRef ?? '', department, expenseType ?? ''].join('\u001f');
-          const digest = createHash('sha256').update(tuple).digest();
+          const digest = digestOf('sha256', tuple, 'buffer');
           // 52 bits of the digest, never 0 (0 marks an empty slot).
           const hash = (digest.readUIntBE(0, 6) % 2 ** 52) + 1;
           const n = occurrences.next(hash);
@@ -417,6 +439,7 @@ export function createSpendImportService({
 
         async finish(trx, summary) {
           await inFlight;
+          await writeNewCategories(trx);
           summary.created -= heldRows;
           summary.unchanged += heldRows;
           await finishImport(trx, summary);
@@ -433,7 +456,15 @@ export function createSpendImportService({
           fileSuppliers.add(v.key);
           let s = suppliers.get(v.key);
           if (!s) {
-            s = { id: undefined, name: v.name, charity: null, company: null, flag: null, categories: new Set() };
+            s = {
+              id: undefined,
+              name: v.name,
+              charity: null,
+              company: null,
+              flag: null,
+              categories: new Set(),
+              newCategories: false,
+            };
             suppliers.set(v.key, s);
             changed.set(v.key, s);
           }
@@ -452,10 +483,13 @@ export function createSpendImportService({
           for (const c of [v.expenseType, v.procurementCategory]) {
             if (c && s.categories.size < MAX_CATEGORIES && !s.categories.has(c)) {
               s.categories.add(c);
-              changed.set(v.key, s);
+              // A new category alone changes nothing else about the supplier (its classification included): it
+              // waits for the end rather than rewriting the supplier in every batch.
+              s.newCategories = true;
             }
           }
         }
+        for (const s of changed.values()) s.newCategories = false;
         if (changed.size) {
           const keys = [...changed.keys()];
           const states = [...changed.values()];
@@ -502,6 +536,29 @@ export function createSpendImportService({
         importedPence += pence;
         duplicatePence += batchTotal - pence;
         heldRows += items.length - n;
+      }
+
+      async function writeNewCategories(trx: Database): Promise<void> {
+        let ids: number[] = [];
+        let categories: string[] = [];
+        const flush = async () => {
+          await sql`
+            update spend_supplier s
+            set categories = array(select distinct unnest(s.categories || array(select jsonb_array_elements_text(t.cats::jsonb))))
+            from unnest(${ids}::bigint[], ${categories}::text[]) as t(id, cats)
+            where s.id = t.id
+          `.execute(trx);
+          ids = [];
+          categories = [];
+        };
+        for (const s of suppliers.values()) {
+          if (!s.newCategories) continue;
+          s.newCategories = false;
+          ids.push(s.id!);
+          categories.push(JSON.stringify([...s.categories]));
+          if (ids.length === SUPPLIERS_PER_STATEMENT) await flush();
+        }
+        if (ids.length) await flush();
       }
 
       async function finishImport(trx: Database, summary: ImportSummary): Promise<void> {
