@@ -117,6 +117,12 @@ describe('the permission matrix', () => {
     expect(cancel.map((r) => r.method).sort()).toEqual(['GET', 'POST']);
     expect(cancel.map((r) => r.access)).toEqual([STAFF, STAFF]);
     expect(table.find((r) => r.method === 'POST' && r.url === '/opportunities/:slug/publish')?.access).toBe(STAFF);
+    // Removing a member of an assessment panel: for those who may add one.
+    const adding = table.find((r) => r.method === 'POST' && r.url === '/opportunities/:slug/assessment/panel')?.access;
+    expect(adding).toEqual(['commissioner']);
+    const removing = table.filter((r) => r.url === '/opportunities/:slug/assessment/panel/:userId/remove');
+    expect(removing.map((r) => r.method).sort()).toEqual(['GET', 'POST']);
+    expect(removing.map((r) => r.access)).toEqual([adding, adding]);
     expect(table.every((r) => r.access !== undefined)).toBe(true);
   });
 

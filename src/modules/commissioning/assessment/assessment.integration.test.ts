@@ -509,6 +509,8 @@ describe('a cancelled opportunity', () => {
       [s.commissioner.client, `${base}/assessment/decisions`],
       [s.commissioner.client, `${base}/assessment/decisions`, decisions],
       [s.commissioner.client, `${base}/assessment/panel`, { email: later.email }],
+      [s.commissioner.client, `${base}/assessment/panel/${m.id}/remove`],
+      [s.commissioner.client, `${base}/assessment/panel/${m.id}/remove`, {}],
     ];
     for (const [client, url, fields] of attempts) {
       const res = fields ? await client.post(url, fields) : await client.get(url);
@@ -530,6 +532,7 @@ describe('a cancelled opportunity', () => {
       .execute();
     expect(changed.every((a) => a.status === 'submitted')).toBe(true);
     expect(await t.services.assessment.isMember(s.o.id, later.id)).toBe(false);
+    expect(await t.services.assessment.isMember(s.o.id, m.id)).toBe(true);
 
     // The overview and the member's page still open, and say why nothing more happens.
     const overview = await s.commissioner.client.get(`${base}/assessment`);
@@ -539,10 +542,134 @@ describe('a cancelled opportunity', () => {
     expect(overview.body).not.toContain('Add to the panel');
     expect(overview.body).not.toContain('Record the decisions and feedback');
     expect(overview.body).not.toContain(`href="${modUrl}"`);
+    expect(overview.body).not.toContain('/remove"');
     const panel = await m.client.get(`${base}/panel`);
     expect(panel.statusCode).toBe(200);
     expect(panel.body).toContain(message);
     expect(panel.body).not.toContain(`href="${base}/panel/applications/`);
     expect(panel.body).not.toContain('Change your declaration');
+  });
+});
+
+describe('removing a member from the panel', () => {
+  const removeUrl = (o: ClosedOpportunity, userId: string) =>
+    `/opportunities/${o.slug}/assessment/panel/${userId}/remove`;
+  const scoresOf = (userId: string) =>
+    t.handle.db.selectFrom('assessment_score').selectAll().where('user_id', '=', userId).execute();
+
+  it('takes their declaration and scores with them, after a confirmation, and leaves the others’', async () => {
+    const s = await setting('remove');
+    const a = await person('officer', 'Abi Officer');
+    const b = await person('resident', 'Bob Resident');
+    for (const m of [a, b]) await addToPanel(s.commissioner.client, s.o, m.email);
+    await declareNone(a.client, s.o);
+    const declared = await b.client.post(`/opportunities/${s.o.slug}/panel/declaration`, {
+      declaration: 'interests',
+      interests: s.partnership.id,
+      [`detail-${s.partnership.id}`]: 'My brother cooks there',
+    });
+    expect(declared.statusCode).toBe(303);
+    const scoreUrl = (ref: string) => `/opportunities/${s.o.slug}/panel/applications/${ref}`;
+    for (const ref of [s.alone.reference, s.partnership.reference])
+      expect((await a.client.post(scoreUrl(ref), scoreFields(s.o, 4, 7))).statusCode).toBe(303);
+    expect((await b.client.post(scoreUrl(s.alone.reference), scoreFields(s.o, 1, 2))).statusCode).toBe(303);
+
+    // The overview links to the confirmation, which says what goes with them.
+    const overview = await s.commissioner.client.get(`/opportunities/${s.o.slug}/assessment`);
+    expect(overview.body).toContain(`href="${removeUrl(s.o, b.id)}"`);
+    expect(overview.body).toContain('Remove<span class="govuk-visually-hidden"> Bob Resident from the panel</span>');
+    const page = await s.commissioner.client.get(removeUrl(s.o, b.id));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<h1 class="govuk-heading-l">Remove Bob Resident from the panel?</h1>');
+    expect(page.body).toContain('their declaration of interests (An interest in 1 application, declared on');
+    expect(page.body).toContain('the 2 scores they gave, for 1 application');
+    expect((await s.commissioner.client.get(removeUrl(s.o, a.id))).body).toContain(
+      'the 4 scores they gave, for 2 applications',
+    );
+
+    // Only those who may add members may remove them, and only with the form's token.
+    for (const client of [a.client, b.client]) {
+      expect((await client.get(removeUrl(s.o, b.id))).statusCode).toBe(403);
+      expect((await client.post(removeUrl(s.o, b.id))).statusCode).toBe(403);
+    }
+    const forged = await s.commissioner.client.post(removeUrl(s.o, b.id), { _csrf: 'not-the-token' }, { csrf: false });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.body).toContain('Your form has expired');
+    expect(await t.services.assessment.isMember(s.o.id, b.id)).toBe(true);
+
+    const removed = await s.commissioner.client.post(removeUrl(s.o, b.id));
+    expect(removed.statusCode).toBe(303);
+    expect(removed.headers.location).toBe(`/opportunities/${s.o.slug}/assessment`);
+    expect((await s.commissioner.client.get(`/opportunities/${s.o.slug}/assessment`)).body).toContain(
+      'Bob Resident removed from the panel',
+    );
+    expect(await t.services.assessment.isMember(s.o.id, b.id)).toBe(false);
+    expect(await scoresOf(b.id)).toHaveLength(0);
+    expect(await scoresOf(a.id)).toHaveLength(4);
+    const exclusions = await t.handle.db
+      .selectFrom('panel_exclusion')
+      .select('user_id')
+      .where('opportunity_id', '=', s.o.id)
+      .execute();
+    expect(exclusions.filter((e) => e.user_id === b.id)).toHaveLength(0);
+    const audit = await t.handle.db
+      .selectFrom('audit_log')
+      .select(['user_id', 'detail'])
+      .where('entity_id', '=', s.o.id)
+      .where('action', '=', 'panel.member_removed')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.user_id).toBe(s.commissioner.id);
+    expect(audit[0]!.detail).toMatchObject({ userId: b.id, name: 'Bob Resident', scores: [{}, {}] });
+    const mail = await t.services.outbox.latestTo(b.email);
+    expect(mail?.subject).toContain('You are no longer on the assessment panel');
+
+    // They are out: their pages are refused, a score they post is not kept, and moderation no longer waits.
+    expect((await b.client.get(`/opportunities/${s.o.slug}/panel`)).statusCode).toBe(403);
+    expect((await b.client.post(scoreUrl(s.alone.reference), scoreFields(s.o, 1, 2))).statusCode).toBe(403);
+    expect(await scoresOf(b.id)).toHaveLength(0);
+    const spread = await s.commissioner.client.get(
+      `/opportunities/${s.o.slug}/assessment/applications/${s.alone.reference}`,
+    );
+    expect(spread.statusCode).toBe(200);
+    expect(spread.body).not.toContain('Bob Resident');
+    const again = await s.commissioner.client.post(removeUrl(s.o, b.id));
+    expect(again.statusCode).toBe(404);
+    expect(again.body).toContain('That person is not on this opportunity’s panel.');
+    expect((await s.commissioner.client.get(removeUrl(s.o, 'not-a-user'))).statusCode).toBe(404);
+
+    // Added again, they start afresh.
+    await addToPanel(s.commissioner.client, s.o, b.email);
+    const fresh = await b.client.get(`/opportunities/${s.o.slug}/panel`);
+    expect(fresh.body).toContain('Declare your interests');
+  });
+
+  it('refuses once moderation has started, saying why', async () => {
+    const s = await setting('remove-late');
+    const a = await person('officer', 'Ann Officer');
+    await addToPanel(s.commissioner.client, s.o, a.email);
+    await declareNone(a.client, s.o);
+    await a.client.post(`/opportunities/${s.o.slug}/panel/applications/${s.alone.reference}`, scoreFields(s.o, 4, 7));
+    const moderated = await s.commissioner.client.post(
+      `/opportunities/${s.o.slug}/assessment/applications/${s.alone.reference}`,
+      moderationFields(s.o, 4, 7),
+    );
+    expect(moderated.statusCode).toBe(303);
+
+    const why =
+      'Moderation of this opportunity’s applications has started, so Ann Officer can no longer be removed from the panel';
+    for (const res of [
+      await s.commissioner.client.get(removeUrl(s.o, a.id)),
+      await s.commissioner.client.post(removeUrl(s.o, a.id)),
+    ]) {
+      expect(res.statusCode).toBe(409);
+      expect(res.body).toContain('This person cannot be removed from the panel');
+      expect(res.body).toContain(why);
+    }
+    expect(await t.services.assessment.isMember(s.o.id, a.id)).toBe(true);
+    expect(await scoresOf(a.id)).toHaveLength(2);
+    const overview = await s.commissioner.client.get(`/opportunities/${s.o.slug}/assessment`);
+    expect(overview.body).not.toContain(removeUrl(s.o, a.id));
+    expect(overview.body).toContain('Moderation has started, so no one can be removed from the panel.');
   });
 });

@@ -53,6 +53,35 @@ const routes: ModuleRoutes = async (app, { services }) => {
     },
   );
 
+  // Removing a member: the same people who add them, before moderation starts.
+  type Member = { Params: { slug: string; userId: string } };
+  const cannotRemove = (reply: FastifyReply, refusal: Refusal) =>
+    refusePage(reply, refusal, {
+      403: 'You do not have permission to see this page',
+      409: 'This person cannot be removed from the panel',
+    });
+  app.get<Member>(
+    '/opportunities/:slug/assessment/panel/:userId/remove',
+    { config: { access: COMMISSIONER } },
+    async (request, reply) => {
+      const page = await assessment.removalCheck(actorOf(request), request.params.slug, request.params.userId);
+      if (!page.ok) return cannotRemove(reply, page);
+      return reply.view(`${VIEWS}/remove.njk`, { title: `Remove ${page.member.name} from the panel?`, ...page });
+    },
+  );
+  app.post<Member>(
+    '/opportunities/:slug/assessment/panel/:userId/remove',
+    { config: { access: COMMISSIONER } },
+    async (request, reply) => {
+      const result = await assessment.removeMember(actorOf(request), request.params.slug, request.params.userId);
+      if (!result.ok) return cannotRemove(reply, result);
+      return reply.seeOther(
+        `/opportunities/${request.params.slug}/assessment`,
+        `${result.name} removed from the panel`,
+      );
+    },
+  );
+
   app.get('/panels', { config: { access: 'signed-in' } }, async (request, reply) => {
     const panels = await assessment.panelsFor(request.user!.id);
     return reply.view(`${VIEWS}/panels.njk`, { title: 'Your assessment panels', panels });

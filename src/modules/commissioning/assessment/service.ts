@@ -33,6 +33,8 @@ const notMember = {
   message: 'Only the members of this opportunity’s assessment panel can see this page.',
 } as const;
 const onlyCommissioners = { ok: false, status: 403, message: 'Only commissioners can do this.' } as const;
+const notOnPanel = { ok: false, status: 404, message: 'That person is not on this opportunity’s panel.' } as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createAssessmentService({
   db,
@@ -52,11 +54,11 @@ export function createAssessmentService({
   type Opportunity = NonNullable<Awaited<ReturnType<OpportunityService['bySlug']>>>;
   const isClosed = (o: Opportunity) => o.effectiveStatus === 'closed' || o.effectiveStatus === 'awarded';
   /** Why nothing more is assessed, when the opportunity was cancelled; otherwise null. */
-  const cancellation = (o: Opportunity) =>
+  const cancellation = (o: Pick<Opportunity, 'status' | 'cancelled_at' | 'updated_at'>) =>
     o.status === 'cancelled'
       ? `This opportunity was cancelled on ${longDate.format(new Date(o.cancelled_at ?? o.updated_at))}, so its applications will not be assessed.`
       : null;
-  const refuseIfCancelled = (o: Opportunity) => {
+  const refuseIfCancelled = (o: Pick<Opportunity, 'status' | 'cancelled_at' | 'updated_at'>) => {
     const message = cancellation(o);
     return message ? ({ ok: false, status: 409, message } as const) : null;
   };
@@ -254,6 +256,37 @@ export function createAssessmentService({
     for (const [id, rank] of ranks) await trx.updateTable('application').set({ rank }).where('id', '=', id).execute();
   }
 
+  /** Whether moderation has begun on any of the opportunity's applications: from then on the panel stays as it is. */
+  async function moderationStarted(opportunityId: string, trx: Database = db) {
+    const row = await trx
+      .selectFrom('moderated_score as ms')
+      .innerJoin('application as a', 'a.id', 'ms.application_id')
+      .select('ms.application_id')
+      .where('a.opportunity_id', '=', opportunityId)
+      .limit(1)
+      .executeTakeFirst();
+    return !!row;
+  }
+
+  const panelFixed = (name: string) =>
+    ({
+      ok: false,
+      status: 409,
+      message: `Moderation of this opportunity’s applications has started, so ${name} can no longer be removed from the panel: the agreed scores were reached with theirs.`,
+    }) as const;
+
+  /** The scores one member gave on this opportunity: how many, and for how many applications. */
+  async function scoresGiven(opportunityId: string, userId: string, trx: Database = db) {
+    const rows = await trx
+      .selectFrom('assessment_score as s')
+      .innerJoin('application as a', 'a.id', 's.application_id')
+      .select('s.application_id')
+      .where('a.opportunity_id', '=', opportunityId)
+      .where('s.user_id', '=', userId)
+      .execute();
+    return { scores: rows.length, applications: new Set(rows.map((r) => r.application_id)).size };
+  }
+
   async function memberEmails(organisationIds: string[], trx: Database) {
     if (organisationIds.length === 0) return [];
     const rows = await trx
@@ -336,6 +369,7 @@ export function createAssessmentService({
         opportunity: o,
         closed: isClosed(o),
         cancelled: cancellation(o),
+        canRemove: COMMISSIONERS.includes(actor.role) && !cancellation(o) && !(await moderationStarted(o.id)),
         panel: panel.map((m) => ({ ...m, exclusions: excluded.filter((e) => e.user_id === m.user_id) })),
         applications: rows,
         canManage: COMMISSIONERS.includes(actor.role),
@@ -399,6 +433,88 @@ export function createAssessmentService({
           trx,
         );
         return { ok: true, name: user.name } as const;
+      });
+    },
+
+    /**
+     * What the removal page needs: the member, their declaration and how many scores they gave. Refused once
+     * moderation has started, as the agreed scores were reached with theirs.
+     */
+    async removalCheck(actor: Actor, slug: string, userId: string) {
+      if (!COMMISSIONERS.includes(actor.role)) return onlyCommissioners;
+      const o = await opportunity(slug);
+      if (!o) return notFound;
+      const cancelled = refuseIfCancelled(o);
+      if (cancelled) return cancelled;
+      const member = UUID.test(userId) ? (await members(o.id)).find((m) => m.user_id === userId) : undefined;
+      if (!member) return notOnPanel;
+      if (await moderationStarted(o.id)) return panelFixed(member.name);
+      const given = await scoresGiven(o.id, member.user_id);
+      return { ok: true, opportunity: o, member, ...given } as const;
+    },
+
+    /** A commissioner removes a member from the panel, with their declaration and every score they gave. */
+    async removeMember(actor: Actor, slug: string, userId: string): Promise<Done<{ name: string }> | Refusal> {
+      if (!COMMISSIONERS.includes(actor.role)) return onlyCommissioners;
+      if (!UUID.test(userId)) return notOnPanel;
+      return db.transaction().execute(async (trx) => {
+        // The cancellation's own lock: a cancellation and a removal go one after the other, and a moderation
+        // (which shares this lock) either comes first and refuses the removal, or comes after it.
+        const o = await trx
+          .selectFrom('opportunity')
+          .select(['id', 'title', 'status', 'cancelled_at', 'updated_at'])
+          .where('slug', '=', slug)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!o) return notFound;
+        const cancelled = refuseIfCancelled(o);
+        if (cancelled) return cancelled;
+        const member = (await members(o.id, trx)).find((m) => m.user_id === userId);
+        if (!member) return notOnPanel;
+        if (await moderationStarted(o.id, trx)) return panelFixed(member.name);
+        // The member's row first: a score being saved holds it, so its scores are in before they are removed.
+        await trx.deleteFrom('panel_member').where('opportunity_id', '=', o.id).where('user_id', '=', userId).execute();
+        const scores = await trx
+          .deleteFrom('assessment_score')
+          .where('user_id', '=', userId)
+          .where('application_id', 'in', (eb) =>
+            eb.selectFrom('application').select('id').where('opportunity_id', '=', o.id),
+          )
+          .returning(['application_id', 'criterion_id', 'score'])
+          .execute();
+        const exclusions = await trx
+          .deleteFrom('panel_exclusion')
+          .where('opportunity_id', '=', o.id)
+          .where('user_id', '=', userId)
+          .returning(['application_id', 'reason', 'detail'])
+          .execute();
+        await audit.record(
+          {
+            userId: actor.id,
+            action: 'panel.member_removed',
+            entityType: 'opportunity',
+            entityId: o.id,
+            detail: {
+              userId,
+              name: member.name,
+              declaration: member.declaration,
+              declaredAt: member.declared_at,
+              exclusions,
+              scores,
+            },
+          },
+          trx,
+        );
+        await outbox.queue(
+          {
+            to: member.email,
+            kind: 'panel.member_removed',
+            subject: `You are no longer on the assessment panel for ${o.title}`,
+            body: `You have been removed from the panel that assesses applications to "${o.title}". Your declaration of interests and any scores you gave have been removed with you.`,
+          },
+          trx,
+        );
+        return { ok: true, name: member.name } as const;
       });
     },
 
@@ -607,7 +723,16 @@ export function createAssessmentService({
         if (!s?.comment.trim()) issues.push({ field: `comment-${c.id}`, message: `Explain your score for ${c.title}` });
       }
       if (issues.length) return { ok: false, status: 400, message: 'Check your scores', issues };
-      await db.transaction().execute(async (trx) => {
+      return db.transaction().execute(async (trx) => {
+        // Held until the scores are in, so that a removal from the panel waits for them and takes them too.
+        const still = await trx
+          .selectFrom('panel_member')
+          .select('user_id')
+          .where('opportunity_id', '=', o.id)
+          .where('user_id', '=', actor.id)
+          .forShare()
+          .executeTakeFirst();
+        if (!still) return notMember;
         for (const c of o.criteria) {
           const s = input.find((i) => i.criterionId === c.id)!;
           await trx
@@ -636,8 +761,8 @@ export function createAssessmentService({
           },
           trx,
         );
+        return { ok: true } as const;
       });
-      return { ok: true };
     },
 
     /** The spread of scores for moderation, refused while a panel member has still to score. */
@@ -703,6 +828,8 @@ export function createAssessmentService({
       }
       if (issues.length) return { ok: false, status: 400, message: 'Check the agreed scores', issues };
       await db.transaction().execute(async (trx) => {
+        // Shares the lock a removal from the panel takes: the two go one after the other.
+        await trx.selectFrom('opportunity').select('id').where('id', '=', o.id).forShare().execute();
         for (const c of o.criteria) {
           const s = input.find((i) => i.criterionId === c.id)!;
           await trx
