@@ -4,9 +4,10 @@ import { insertClosedOpportunity } from '../../src/modules/commissioning/assessm
 import { addPerson, hasChromium, launchBrowser, newContext, Site, signInAs, startSite } from './support/browser.ts';
 
 // From a closed opportunity to a public award: a commissioner sets up a panel with a resident, an officer and a
-// VCS member whose organisation is a partner in one application (shown as excluded from it); the panel declares
-// and scores on their own with JavaScript off; the commissioner moderates, decides with feedback and makes the
-// award with its payment schedule, with JavaScript off; a visitor reads the award. Every page is checked with axe.
+// VCS member whose organisation is a partner in one application (shown as excluded from it), and removes a fourth
+// member added by mistake; the panel declares and scores on their own with JavaScript off; the commissioner
+// moderates, decides with feedback and makes the award with its payment schedule, with JavaScript off; a visitor
+// reads the award. Every page is checked with axe.
 describe.skipIf(!hasChromium)('assessing applications and making an award', () => {
   let site: Awaited<ReturnType<typeof startSite>>;
   let browser: Browser;
@@ -54,6 +55,16 @@ describe.skipIf(!hasChromium)('assessing applications and making an award', () =
     const panelTable = (await c.page.locator('table').first().textContent()) ?? '';
     expect(panelTable).toContain('Rita Resident');
     expect(panelTable).toContain(`${partnership.reference}: member of the applicant`);
+    // A fourth member, added by mistake, is removed again before anyone has scored.
+    const extra = await addPerson(site, 'officer', 'panel-extra@example.test', 'Eve Extra');
+    await c.fill('Add a panel member', extra);
+    await c.press('Add to the panel');
+    await c.follow('Remove Eve Extra from the panel');
+    expect(await c.heading()).toBe('Remove Eve Extra from the panel?');
+    expect(await body(c)).toContain('no scores: they have not scored any application');
+    await c.press('Remove from the panel');
+    expect(await body(c)).toContain('Eve Extra removed from the panel');
+    expect(await c.page.locator('table').first().textContent()).not.toContain('Eve Extra');
 
     // Each member declares and scores, with JavaScript off.
     const scores: Record<string, [number, number]> = { [resident]: [4, 7], [officer]: [3, 8], [vcs]: [2, 5] };
