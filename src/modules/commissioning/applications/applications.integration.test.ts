@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
+import { holdAuditLog, untilWaitingForLocks } from '../../../../test/support/locks.ts';
 import { approveMember, insertOpenOpportunity, insertOrganisation, type OpenOpportunity } from './fixture.ts';
 import { plainDateTime } from './rules.ts';
 
@@ -286,19 +286,6 @@ describe('a single organisation applying', () => {
 
 // PGlite runs one transaction at a time, so only a server shows what the row lock does.
 describe.skipIf(process.env.TEST_DB !== 'postgres')('a submission arriving while the opportunity is cancelled', () => {
-  /** How many of this database's connections are waiting for a lock. */
-  const waiting = async () =>
-    (
-      await sql<{ n: number }>`
-        select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`.execute(t.handle.db)
-    ).rows[0]!.n;
-  async function untilWaiting(n: number) {
-    for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 20)))
-      if ((await waiting()) >= n) return;
-    throw new Error(`Fewer than ${n} connections came to wait for a lock`);
-  }
-
   it('waits for the cancellation to finish and is then refused, saying the opportunity was cancelled', async () => {
     const o = await insertOpenOpportunity(t.handle.db, tag());
     const { client, org } = await member('Last Minute Carers');
@@ -306,30 +293,15 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('a submission arriving while
     await fill(client, reference, o);
     const staff = { id: (await t.as('commissioner')).userId!, role: 'commissioner' as const };
 
-    // The cancellation is held open after it has locked and changed the opportunity: its last step, the audit
-    // record, waits behind a lock on the audit log that this test holds.
-    let release!: () => void;
-    let holding!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const held = new Promise<void>((resolve) => {
-      holding = resolve;
-    });
-    const holder = t.handle.db.transaction().execute(async (trx) => {
-      await sql`lock table audit_log in share mode`.execute(trx);
-      holding();
-      await released;
-    });
-    await held;
+    // The cancellation is held open after it has locked and changed the opportunity, before its audit record.
+    const audit = await holdAuditLog(t.handle.db);
     const cancelling = t.services.opportunities.cancel(staff, o.slug, 'The service is moving in-house');
-    await untilWaiting(1);
+    await untilWaitingForLocks(t.handle.db, 1);
     const submitting = client.post(`/applications/${reference}/submit`);
     // The submission waits too: for the opportunity's row (without that lock it would read the opportunity as
     // still open and wait only to write its own audit record, then go through).
-    await untilWaiting(2);
-    release();
-    await holder;
+    await untilWaitingForLocks(t.handle.db, 2);
+    await audit.release();
     expect(await cancelling).toEqual({ ok: true });
     const res = await submitting;
     expect(res.statusCode).toBe(409);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
+import { holdAuditLog, untilWaitingForLocks } from '../../../../test/support/locks.ts';
 import { longDate } from '../opportunities/service.ts';
 import { type ClosedOpportunity, insertClosedOpportunity } from './fixture.ts';
 import { percentText, rankByLot, weightedPercent } from './rules.ts';
@@ -671,5 +672,33 @@ describe('removing a member from the panel', () => {
     const overview = await s.commissioner.client.get(`/opportunities/${s.o.slug}/assessment`);
     expect(overview.body).not.toContain(removeUrl(s.o, a.id));
     expect(overview.body).toContain('Moderation has started, so no one can be removed from the panel.');
+  });
+});
+
+// PGlite runs one transaction at a time, so only a server shows what the row locks do.
+describe.skipIf(process.env.TEST_DB !== 'postgres')('a removal arriving while the member saves scores', () => {
+  it('waits for the scores and removes them too', async () => {
+    const s = await setting('remove-race');
+    const a = await person('officer', 'Rae Racing');
+    await addToPanel(s.commissioner.client, s.o, a.email);
+    await declareNone(a.client, s.o);
+
+    // The scores are written and held open before their audit record; the removal comes meanwhile.
+    const audit = await holdAuditLog(t.handle.db);
+    const scoring = a.client.post(
+      `/opportunities/${s.o.slug}/panel/applications/${s.alone.reference}`,
+      scoreFields(s.o, 4, 7),
+    );
+    await untilWaitingForLocks(t.handle.db, 1);
+    const removing = s.commissioner.client.post(`/opportunities/${s.o.slug}/assessment/panel/${a.id}/remove`);
+    // Without the member's row held while scoring, the removal would not see the uncommitted scores and would
+    // leave them behind, counted for someone no longer on the panel.
+    await untilWaitingForLocks(t.handle.db, 2);
+    await audit.release();
+    expect((await scoring).statusCode).toBe(303);
+    expect((await removing).statusCode).toBe(303);
+    expect(await t.services.assessment.isMember(s.o.id, a.id)).toBe(false);
+    const left = await t.handle.db.selectFrom('assessment_score').select('score').where('user_id', '=', a.id).execute();
+    expect(left).toHaveLength(0);
   });
 });
