@@ -327,6 +327,10 @@ export function createSpendImportService({
       const occurrences = new OccurrenceCounter();
       const supplierKey = remembered((name) => normaliseSupplierName(name) || name.toLowerCase());
       const spendDate = remembered(parseSpendDate);
+      // One copy of each repeated value (a supplier's name, a department, a category) rather than one per row:
+      // rows wait in batches, and less held means less for the garbage collector to carry and room to keep.
+      const supplierName = remembered((name: string) => name);
+      const label = remembered((text: string) => text);
       const suppliers = new Map<string, SupplierState>();
       const fileSuppliers = new Set<string>();
       let runningTotal = 0;
@@ -363,11 +367,11 @@ export function createSpendImportService({
       const importer: Importer<SpendRow> = {
         read([row]) {
           const r = row!;
-          const name = clean(get(r, 'supplier'));
+          const name = supplierName(clean(get(r, 'supplier')));
           const dateText = get(r, 'date');
           const amountText = get(r, 'amount');
           const amount = parsePence(amountText);
-          const department = clean(get(r, 'department'));
+          const department = label(clean(get(r, 'department')));
           // Summary rows: "Grand Total", "Total" in any of the leading columns, or an unnamed row whose amount is
           // the total so far.
           if (
@@ -397,8 +401,9 @@ export function createSpendImportService({
             };
           }
           const key = supplierKey(name);
-          const opt = (field: SpendField) => clean(get(r, field)) || null;
-          const transactionRef = opt('transactionRef');
+          const opt = (field: SpendField) => label(clean(get(r, field))) || null;
+          // Different on every row: not worth remembering.
+          const transactionRef = clean(get(r, 'transactionRef')) || null;
           const expenseType = opt('expenseType');
           const tuple = [date, amount.value, key, transactionRef ?? '', department, expenseType ?? ''].join('\u001f');
           const digest = digestOf('sha256', tuple, 'buffer');
