@@ -702,3 +702,44 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('a removal arriving while th
     expect(left).toHaveLength(0);
   });
 });
+
+describe.skipIf(process.env.TEST_DB !== 'postgres')('decisions arriving while the opportunity is cancelled', () => {
+  it('wait for the cancellation and are refused', async () => {
+    const s = await setting('decide-race');
+    const m = await person('officer', 'Dee Deciding');
+    await addToPanel(s.commissioner.client, s.o, m.email);
+    await declareNone(m.client, s.o);
+    for (const ref of [s.alone.reference, s.partnership.reference]) {
+      await m.client.post(`/opportunities/${s.o.slug}/panel/applications/${ref}`, scoreFields(s.o, 4, 7));
+      await s.commissioner.client.post(
+        `/opportunities/${s.o.slug}/assessment/applications/${ref}`,
+        moderationFields(s.o, 4, 7),
+      );
+    }
+    const staff = { id: s.commissioner.client.userId!, role: 'commissioner' as const };
+    // The cancellation is written and held open before its audit record; the decisions come meanwhile.
+    const audit = await holdAuditLog(t.handle.db);
+    const cancelling = t.services.opportunities.cancel(staff, s.o.slug, 'The service is moving in-house');
+    await untilWaitingForLocks(t.handle.db, 1);
+    const deciding = s.commissioner.client.post(`/opportunities/${s.o.slug}/assessment/decisions`, {
+      applications: [s.partnership.id, s.alone.id],
+      [`outcome-${s.partnership.id}`]: 'successful',
+      [`feedback-${s.partnership.id}`]: 'A strong partnership.',
+      [`outcome-${s.alone.id}`]: 'unsuccessful',
+      [`feedback-${s.alone.id}`]: 'Costs were unclear.',
+    });
+    // Without the opportunity's row held while deciding, the decisions would read it as closed and go through.
+    await untilWaitingForLocks(t.handle.db, 2);
+    await audit.release();
+    expect(await cancelling).toEqual({ ok: true });
+    const res = await deciding;
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('so its applications will not be assessed');
+    const statuses = await t.handle.db
+      .selectFrom('application')
+      .select('status')
+      .where('opportunity_id', '=', s.o.id)
+      .execute();
+    expect(statuses.every((a) => a.status === 'submitted')).toBe(true);
+  });
+});

@@ -897,7 +897,17 @@ export function createAssessmentService({
           issues.push({ field: `feedback-${a.id}`, message: `Write feedback for ${a.lead_name} (${a.reference})` });
       }
       if (issues.length) return { ok: false, status: 400, message: 'Check the decisions', issues };
-      await db.transaction().execute(async (trx) => {
+      return db.transaction().execute(async (trx): Promise<Done<{ count: number }> | Refusal> => {
+        // Cancelling takes this row for update: a cancellation at the same moment either lands first and is seen
+        // here, or waits until the decisions are made.
+        const locked = await trx
+          .selectFrom('opportunity')
+          .select(['status', 'cancelled_at', 'updated_at'])
+          .where('id', '=', o.id)
+          .forShare()
+          .executeTakeFirstOrThrow();
+        const cancelled = refuseIfCancelled(locked);
+        if (cancelled) return cancelled;
         const now = new Date();
         for (const a of undecided) {
           const d = input.find((i) => i.applicationId === a.id)!;
@@ -937,8 +947,8 @@ export function createAssessmentService({
             );
         }
         await opportunities.settleAfterDecisions(actor, o.id, trx, now);
+        return { ok: true, count: undecided.length };
       });
-      return { ok: true, count: undecided.length };
     },
   };
 }
