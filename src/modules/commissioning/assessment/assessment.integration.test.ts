@@ -63,6 +63,21 @@ function moderationFields(o: ClosedOpportunity, quality: number, value: number) 
   };
 }
 
+/** A one-member panel scores both applications and the commissioner moderates them: ready for decisions. */
+async function readyForDecisions(s: Awaited<ReturnType<typeof setting>>, memberName: string) {
+  const m = await person('officer', memberName);
+  await addToPanel(s.commissioner.client, s.o, m.email);
+  await declareNone(m.client, s.o);
+  for (const ref of [s.alone.reference, s.partnership.reference]) {
+    await m.client.post(`/opportunities/${s.o.slug}/panel/applications/${ref}`, scoreFields(s.o, 4, 7));
+    await s.commissioner.client.post(
+      `/opportunities/${s.o.slug}/assessment/applications/${ref}`,
+      moderationFields(s.o, 4, 7),
+    );
+  }
+  return m;
+}
+
 describe('the arithmetic', () => {
   it('weights each moderated score by its criterion and ranks within a lot', () => {
     // Worked by hand: quality weight 60 out of 5, value weight 40 out of 10.
@@ -394,16 +409,7 @@ describe('moderation, ranking and decisions', () => {
     const partnerMember = await person('vcs_member', 'Pia Partner');
     await s.o.member(leadMember.id, s.lead);
     await s.o.member(partnerMember.id, s.partner);
-    const m = await person('officer', 'Mo Officer');
-    await addToPanel(s.commissioner.client, s.o, m.email);
-    await declareNone(m.client, s.o);
-    for (const ref of [s.alone.reference, s.partnership.reference]) {
-      await m.client.post(`/opportunities/${s.o.slug}/panel/applications/${ref}`, scoreFields(s.o, 4, 7));
-      await s.commissioner.client.post(
-        `/opportunities/${s.o.slug}/assessment/applications/${ref}`,
-        moderationFields(s.o, 4, 7),
-      );
-    }
+    const m = await readyForDecisions(s, 'Mo Officer');
     const url = `/opportunities/${s.o.slug}/assessment/decisions`;
     const page = await s.commissioner.client.get(url);
     expect(page.statusCode).toBe(200);
@@ -706,16 +712,7 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('a removal arriving while th
 describe.skipIf(process.env.TEST_DB !== 'postgres')('decisions arriving while the opportunity is cancelled', () => {
   it('wait for the cancellation and are refused', async () => {
     const s = await setting('decide-race');
-    const m = await person('officer', 'Dee Deciding');
-    await addToPanel(s.commissioner.client, s.o, m.email);
-    await declareNone(m.client, s.o);
-    for (const ref of [s.alone.reference, s.partnership.reference]) {
-      await m.client.post(`/opportunities/${s.o.slug}/panel/applications/${ref}`, scoreFields(s.o, 4, 7));
-      await s.commissioner.client.post(
-        `/opportunities/${s.o.slug}/assessment/applications/${ref}`,
-        moderationFields(s.o, 4, 7),
-      );
-    }
+    await readyForDecisions(s, 'Dee Deciding');
     const staff = { id: s.commissioner.client.userId!, role: 'commissioner' as const };
     // The cancellation is written and held open before its audit record; the decisions come meanwhile.
     const audit = await holdAuditLog(t.handle.db);
