@@ -228,13 +228,28 @@ export function createSpecificationService({
       return { version: null, signOffsReset: 0 };
     }
     const current = await currentVersion(spec.id, trx);
-    const number = current.number + 1;
+    const made = await newVersion(actor, spec.id, current.number + 1, current.sections, note, trx);
+    return { version: made.number, signOffsReset: made.signOffsReset };
+  }
+
+  /**
+   * A new version of the sections: sign-offs of the version before no longer count, and the specification goes
+   * back to review (or to draft while no co-producer is named).
+   */
+  async function newVersion(
+    actor: Actor,
+    specificationId: string,
+    number: number,
+    sections: Sections,
+    note: string,
+    trx: Database,
+  ): Promise<{ number: number; signOffsReset: number }> {
     await trx
       .insertInto('specification_version')
       .values({
-        specification_id: spec.id,
+        specification_id: specificationId,
         number,
-        sections: JSON.stringify(current.sections),
+        sections: JSON.stringify(sections),
         note,
         created_by: actor.id,
       })
@@ -242,16 +257,21 @@ export function createSpecificationService({
     const reset = await trx
       .updateTable('specification_coproducer')
       .set({ signed_off_version_id: null, signed_off_at: null })
-      .where('specification_id', '=', spec.id)
+      .where('specification_id', '=', specificationId)
       .where('signed_off_version_id', 'is not', null)
       .returning('user_id')
       .execute();
+    const hasCoproducers = await trx
+      .selectFrom('specification_coproducer')
+      .select('user_id')
+      .where('specification_id', '=', specificationId)
+      .executeTakeFirst();
     await trx
       .updateTable('specification')
-      .set({ updated_at: new Date(), signed_off_at: null, status: 'in_review' })
-      .where('id', '=', spec.id)
+      .set({ updated_at: new Date(), signed_off_at: null, status: hasCoproducers ? 'in_review' : 'draft' })
+      .where('id', '=', specificationId)
       .execute();
-    return { version: number, signOffsReset: reset.length };
+    return { number, signOffsReset: reset.length };
   }
 
   async function outcomeOf(specificationId: string, outcomeId: string, trx: Database) {
@@ -500,34 +520,14 @@ export function createSpecificationService({
             issues: [{ field: sectionKeys[0], message: 'Change at least one section to save a new version' }],
           } as const;
         }
-        const number = current.number + 1;
-        await trx
-          .insertInto('specification_version')
-          .values({
-            specification_id: spec.id,
-            number,
-            sections: JSON.stringify(sections),
-            note: input.note,
-            created_by: actor.id,
-          })
-          .execute();
-        const reset = await trx
-          .updateTable('specification_coproducer')
-          .set({ signed_off_version_id: null, signed_off_at: null })
-          .where('specification_id', '=', spec.id)
-          .where('signed_off_version_id', 'is not', null)
-          .returning('user_id')
-          .execute();
-        const hasCoproducers = await trx
-          .selectFrom('specification_coproducer')
-          .select('user_id')
-          .where('specification_id', '=', spec.id)
-          .executeTakeFirst();
-        await trx
-          .updateTable('specification')
-          .set({ updated_at: new Date(), signed_off_at: null, status: hasCoproducers ? 'in_review' : 'draft' })
-          .where('id', '=', spec.id)
-          .execute();
+        const { number, signOffsReset } = await newVersion(
+          actor,
+          spec.id,
+          current.number + 1,
+          sections,
+          input.note,
+          trx,
+        );
         await audit.record(
           {
             userId: actor.id,
@@ -538,13 +538,13 @@ export function createSpecificationService({
               number,
               note: input.note,
               changed,
-              signOffsReset: reset.length,
+              signOffsReset,
               wasSignedOff: spec.status === 'signed_off',
             },
           },
           trx,
         );
-        return { ok: true, number, signOffsReset: reset.length };
+        return { ok: true, number, signOffsReset };
       });
     },
 
