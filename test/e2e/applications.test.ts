@@ -1,20 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   approveMember,
   insertOpenOpportunity,
   insertOrganisation,
   type OpenOpportunity,
 } from '../../src/modules/commissioning/applications/fixture.ts';
-import {
-  addPerson,
-  hasChromium,
-  launchBrowser,
-  newContext,
-  type Site,
-  signInAs,
-  startSite,
-} from './support/browser.ts';
+import { addPerson, hasChromium, newContext, type Site, signInAs, useSiteAndBrowser } from './support/browser.ts';
 import { completeApplicationTasks } from './support/commissioning.ts';
 
 // Applying for an open opportunity. With JavaScript off, a small organisation applies alone: it starts from the
@@ -22,29 +13,19 @@ import { completeApplicationTasks } from './support/commissioning.ts';
 // organisations apply jointly: the lead adds its partner from the directory, the partner's member confirms its part
 // from their dashboard, and the lead submits. Every page is checked with axe.
 describe.skipIf(!hasChromium)('applying for an opportunity', () => {
-  let site: Awaited<ReturnType<typeof startSite>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const env = useSiteAndBrowser();
 
   const body = async (s: Site) => (await s.page.locator('body').textContent()) ?? '';
 
   async function memberOf(email: string, name: string, orgName: string) {
-    await addPerson(site, 'vcs_member', email, name);
-    const user = await site.t.handle.db
+    await addPerson(env.site, 'vcs_member', email, name);
+    const user = await env.site.t.handle.db
       .selectFrom('app_user')
       .select('id')
       .where('email', '=', email)
       .executeTakeFirstOrThrow();
-    const org = await insertOrganisation(site.t.services, orgName);
-    await approveMember(site.t.handle.db, user.id, org.id);
+    const org = await insertOrganisation(env.site.t.services, orgName);
+    await approveMember(env.site.t.handle.db, user.id, org.id);
     return org;
   }
 
@@ -63,10 +44,10 @@ describe.skipIf(!hasChromium)('applying for an opportunity', () => {
     });
 
   it('a small organisation applies alone with JavaScript off', async () => {
-    const o = await insertOpenOpportunity(site.t.handle.db, 'alone');
+    const o = await insertOpenOpportunity(env.site.t.handle.db, 'alone');
     const email = 'norbury.knitters@example.test';
     await memberOf(email, 'Nia Knitter', 'Norbury Knitters');
-    const s = await signInAs(await newContext(browser, { javaScript: false }), site.baseUrl, email);
+    const s = await signInAs(await newContext(env.browser, { javaScript: false }), env.site.baseUrl, email);
 
     await s.visit(`/opportunities/${o.slug}`);
     await s.press('Start an application');
@@ -105,8 +86,8 @@ describe.skipIf(!hasChromium)('applying for an opportunity', () => {
     expect(await s.heading()).toBe('Withdraw the application');
 
     // Staff find it among the applications received.
-    const officer = await addPerson(site, 'officer', 'applications.officer@example.test', 'Olu Officer');
-    const staff = await signInAs(await newContext(browser, { javaScript: false }), site.baseUrl, officer);
+    const officer = await addPerson(env.site, 'officer', 'applications.officer@example.test', 'Olu Officer');
+    const staff = await signInAs(await newContext(env.browser, { javaScript: false }), env.site.baseUrl, officer);
     await staff.visit(`/opportunities/${o.slug}`);
     await staff.follow('Applications received');
     expect(await body(staff)).toContain(reference);
@@ -115,13 +96,13 @@ describe.skipIf(!hasChromium)('applying for an opportunity', () => {
   });
 
   it('two organisations apply jointly with JavaScript on; the partner confirms, the lead submits', async () => {
-    const o = await insertOpenOpportunity(site.t.handle.db, 'jointly');
+    const o = await insertOpenOpportunity(env.site.t.handle.db, 'jointly');
     const leadEmail = 'lead.partnership@example.test';
     const partnerEmail = 'bensham.sitting@example.test';
     const lead = await memberOf(leadEmail, 'Lee Lead', 'Croydon Carers Partnership');
     const partner = await memberOf(partnerEmail, 'Pat Partner', 'Bensham Sitting Service');
 
-    const s = await signInAs(await newContext(browser, { javaScript: true }), site.baseUrl, leadEmail);
+    const s = await signInAs(await newContext(env.browser, { javaScript: true }), env.site.baseUrl, leadEmail);
     await s.visit(`/opportunities/${o.slug}/apply`);
     await s.page.getByLabel('As a partnership of organisations').check();
     await s.press('Start application');
@@ -149,7 +130,7 @@ describe.skipIf(!hasChromium)('applying for an opportunity', () => {
     expect(await body(s)).toContain(`${partner.name} has not yet confirmed its part`);
 
     // The partner's member sees the confirmation waiting and confirms.
-    const p = await signInAs(await newContext(browser, { javaScript: true }), site.baseUrl, partnerEmail);
+    const p = await signInAs(await newContext(env.browser, { javaScript: true }), env.site.baseUrl, partnerEmail);
     await p.visit('/applications');
     expect(await body(p)).toContain('Waiting for you to confirm');
     await p.follow(reference);

@@ -1,7 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { insertClosedOpportunity } from '../../src/modules/commissioning/assessment/fixture.ts';
-import { addPerson, hasChromium, launchBrowser, newContext, Site, signInAs, startSite } from './support/browser.ts';
+import { addPerson, hasChromium, newContext, Site, signInAs, useSiteAndBrowser } from './support/browser.ts';
 
 // From a closed opportunity to a public award: a commissioner sets up a panel with a resident, an officer and a
 // VCS member whose organisation is a partner in one application (shown as excluded from it), and removes a fourth
@@ -9,23 +8,13 @@ import { addPerson, hasChromium, launchBrowser, newContext, Site, signInAs, star
 // moderates, decides with feedback and makes the award with its payment schedule, with JavaScript off; a visitor
 // reads the award. Every page is checked with axe.
 describe.skipIf(!hasChromium)('assessing applications and making an award', () => {
-  let site: Awaited<ReturnType<typeof startSite>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const env = useSiteAndBrowser();
 
   const body = async (s: Site) => (await s.page.locator('body').textContent()) ?? '';
 
   it('panel, scores, moderation, decision, award and the public page', async () => {
-    const db = site.t.handle.db;
-    const o = await insertClosedOpportunity(site.t.services, db, 'journey');
+    const db = env.site.t.handle.db;
+    const o = await insertClosedOpportunity(env.site.t.services, db, 'journey');
     const lead = await o.org('Selhurst Lunch Club');
     const partner = await o.org('Broad Green Kitchen');
     const partnership = await o.application(lead, o.lot1, {
@@ -33,15 +22,20 @@ describe.skipIf(!hasChromium)('assessing applications and making an award', () =
     });
     const single = await o.application(await o.org('Waddon Meals'), o.lot1);
 
-    const commissioner = await addPerson(site, 'commissioner', 'panel-commissioner@example.test', 'Cara Commissioner');
-    const resident = await addPerson(site, 'resident', 'panel-resident@example.test', 'Rita Resident');
-    const officer = await addPerson(site, 'officer', 'panel-officer@example.test', 'Olu Officer');
-    const vcs = await addPerson(site, 'vcs_member', 'panel-vcs@example.test', 'Pat Partner');
+    const commissioner = await addPerson(
+      env.site,
+      'commissioner',
+      'panel-commissioner@example.test',
+      'Cara Commissioner',
+    );
+    const resident = await addPerson(env.site, 'resident', 'panel-resident@example.test', 'Rita Resident');
+    const officer = await addPerson(env.site, 'officer', 'panel-officer@example.test', 'Olu Officer');
+    const vcs = await addPerson(env.site, 'vcs_member', 'panel-vcs@example.test', 'Pat Partner');
     const vcsId = (await db.selectFrom('app_user').select('id').where('email', '=', vcs).executeTakeFirstOrThrow()).id;
     await o.member(vcsId, partner);
 
     // The commissioner sets up the panel, with JavaScript off.
-    const c = await signInAs(await newContext(browser, { javaScript: false }), site.baseUrl, commissioner);
+    const c = await signInAs(await newContext(env.browser, { javaScript: false }), env.site.baseUrl, commissioner);
     await c.visit(`/opportunities/${o.slug}/assessment`);
     expect(await c.heading()).toBe('Assessment');
     await c.fill('Add a panel member', 'nobody@example.test');
@@ -56,7 +50,7 @@ describe.skipIf(!hasChromium)('assessing applications and making an award', () =
     expect(panelTable).toContain('Rita Resident');
     expect(panelTable).toContain(`${partnership.reference}: member of the applicant`);
     // A fourth member, added by mistake, is removed again before anyone has scored.
-    const extra = await addPerson(site, 'officer', 'panel-extra@example.test', 'Eve Extra');
+    const extra = await addPerson(env.site, 'officer', 'panel-extra@example.test', 'Eve Extra');
     await c.fill('Add a panel member', extra);
     await c.press('Add to the panel');
     await c.follow('Remove Eve Extra from the panel');
@@ -69,7 +63,7 @@ describe.skipIf(!hasChromium)('assessing applications and making an award', () =
     // Each member declares and scores, with JavaScript off.
     const scores: Record<string, [number, number]> = { [resident]: [4, 7], [officer]: [3, 8], [vcs]: [2, 5] };
     for (const email of [resident, officer, vcs]) {
-      const m = await signInAs(await newContext(browser, { javaScript: false }), site.baseUrl, email);
+      const m = await signInAs(await newContext(env.browser, { javaScript: false }), env.site.baseUrl, email);
       await m.visit('/panels');
       await m.follow('Hot meals journey');
       await m.press('Declare your interests');
@@ -156,7 +150,7 @@ describe.skipIf(!hasChromium)('assessing applications and making an award', () =
     const awardPath = new URL(c.page.url()).pathname;
 
     // The public sees it.
-    const visitor = new Site(await (await newContext(browser, { javaScript: true })).newPage(), site.baseUrl);
+    const visitor = new Site(await (await newContext(env.browser, { javaScript: true })).newPage(), env.site.baseUrl);
     await visitor.visit('/awards');
     expect(await body(visitor)).toContain('Lunch clubs in Selhurst and Broad Green');
     await visitor.follow('Lunch clubs in Selhurst and Broad Green');

@@ -1,32 +1,22 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.ts';
-import { addPerson, hasChromium, launchBrowser, newContext, Site, signInAs, startSite } from './support/browser.ts';
+import { addPerson, hasChromium, newContext, Site, signInAs, useSiteAndBrowser } from './support/browser.ts';
 
 // The foundation's journeys across roles, each with JavaScript on and off:
 // a VCS member claims an organisation, an officer approves the claim, the member edits the profile,
 // the officer verifies it; people without permission are refused.
 describe.skipIf(!hasChromium)('claim, edit, verify and refuse, across roles', () => {
-  let site: Awaited<ReturnType<typeof startSite>>;
-  let browser: Browser;
+  const env = useSiteAndBrowser();
 
-  beforeAll(async () => {
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const person = (role: Role, email: string, name?: string) => addPerson(env.site, role, email, name);
 
-  const person = (role: Role, email: string, name?: string) => addPerson(site, role, email, name);
-
-  const signIn = (context: BrowserContext, email: string) => signInAs(context, site.baseUrl, email);
+  const signIn = (context: BrowserContext, email: string) => signInAs(context, env.site.baseUrl, email);
 
   for (const javaScript of [true, false]) {
     it(`with JavaScript ${javaScript ? 'on' : 'off'}`, async () => {
       const mode = javaScript ? 'js' : 'nojs';
-      const org = await site.t.services.organisations.insert(
+      const org = await env.site.t.services.organisations.insert(
         { name: `Waddon Allotment Society ${mode}`, description: 'Allotments for all' },
         { source: 'test' },
       );
@@ -34,7 +24,7 @@ describe.skipIf(!hasChromium)('claim, edit, verify and refuse, across roles', ()
       const officer = await person('officer', `officer-${mode}@example.test`);
       const resident = await person('resident', `resident-${mode}@example.test`);
 
-      const memberContext = await newContext(browser, { javaScript });
+      const memberContext = await newContext(env.browser, { javaScript });
       const m = await signIn(memberContext, member);
       await m.visit(`/organisations/${org.slug}`);
       await m.press('Claim this organisation');
@@ -42,7 +32,7 @@ describe.skipIf(!hasChromium)('claim, edit, verify and refuse, across roles', ()
       await m.press('Send claim');
       expect(await m.page.locator('body').textContent()).toContain('You have claimed this organisation');
 
-      const officerContext = await newContext(browser, { javaScript });
+      const officerContext = await newContext(env.browser, { javaScript });
       const o = await signIn(officerContext, officer);
       await o.visit(`/organisations/${org.slug}/members`);
       await o.press('Approve');
@@ -60,15 +50,15 @@ describe.skipIf(!hasChromium)('claim, edit, verify and refuse, across roles', ()
       expect(await o.page.locator('body').textContent()).toContain('Verified by Croydon Voluntary Action on');
 
       // Someone without permission is refused, in words.
-      const residentContext = await newContext(browser, { javaScript });
+      const residentContext = await newContext(env.browser, { javaScript });
       const r = await signIn(residentContext, resident);
       await r.visit('/admin');
       expect(await r.heading()).toBe('You do not have permission to see this page');
       await r.visit(`/organisations/${org.slug}/edit`);
       expect(await r.heading()).toBe('You cannot edit this profile');
 
-      const visitorContext = await newContext(browser, { javaScript });
-      const v = new Site(await visitorContext.newPage(), site.baseUrl);
+      const visitorContext = await newContext(env.browser, { javaScript });
+      const v = new Site(await visitorContext.newPage(), env.site.baseUrl);
       await v.visit('/staff');
       expect(await v.heading()).toBe('Sign in');
       expect(new URL(v.page.url()).searchParams.get('next')).toBe('/staff');

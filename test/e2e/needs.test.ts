@@ -1,27 +1,17 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.ts';
-import { addPerson, hasChromium, launchBrowser, newContext, signInAs, startSite } from './support/browser.ts';
+import { addPerson, hasChromium, newContext, signInAs, useSiteAndBrowser } from './support/browser.ts';
 import { contribute, openNeedsAssessment, respondToContribution } from './support/commissioning.ts';
 
 // A commissioner opens a needs assessment; a resident contributes and supports it; the commissioner responds;
 // the resident sees "You said, we did". JavaScript on and off, axe on every page.
 describe.skipIf(!hasChromium)('needs assessment: open, contribute, respond', () => {
-  let site: Awaited<ReturnType<typeof startSite>>;
-  let browser: Browser;
+  const env = useSiteAndBrowser();
 
-  beforeAll(async () => {
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const person = (role: Role, email: string, name?: string) => addPerson(env.site, role, email, name);
 
-  const person = (role: Role, email: string, name?: string) => addPerson(site, role, email, name);
-
-  const signIn = (context: BrowserContext, email: string) => signInAs(context, site.baseUrl, email);
+  const signIn = (context: BrowserContext, email: string) => signInAs(context, env.site.baseUrl, email);
 
   for (const javaScript of [true, false]) {
     it(`with JavaScript ${javaScript ? 'on' : 'off'}`, async () => {
@@ -30,7 +20,7 @@ describe.skipIf(!hasChromium)('needs assessment: open, contribute, respond', () 
       const closes = new Date(Date.now() + 30 * 86_400_000);
 
       const c = await signIn(
-        await newContext(browser, { javaScript }),
+        await newContext(env.browser, { javaScript }),
         await person('commissioner', `commissioner-needs-${mode}@example.test`),
       );
       const path = await openNeedsAssessment(c, {
@@ -50,7 +40,7 @@ describe.skipIf(!hasChromium)('needs assessment: open, contribute, respond', () 
       expect(await c.page.locator('table').textContent()).toContain('140');
 
       const r = await signIn(
-        await newContext(browser, { javaScript }),
+        await newContext(env.browser, { javaScript }),
         await person('resident', `resident-needs-${mode}@example.test`),
       );
       await r.visit(path);

@@ -1,30 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readySpecification } from '../support/opportunities.ts';
-import { addPerson, hasChromium, launchBrowser, newContext, Site, signInAs, startSite } from './support/browser.ts';
+import { addPerson, hasChromium, newContext, Site, signInAs, useSiteAndBrowser } from './support/browser.ts';
 
 // An opportunity from a ready specification to public questions and answers: a commissioner creates it, adds a lot
 // that suits small organisations, sees how many local organisations of each size could bid, and publishes it, all
 // with JavaScript off; a visitor finds it through the filters; a VCS member asks a question; staff answer it; the
 // answer is public. Every page is checked with axe.
 describe.skipIf(!hasChromium)('publishing an opportunity', () => {
-  let site: Awaited<ReturnType<typeof startSite>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const env = useSiteAndBrowser();
 
   const body = async (s: Site) => (await s.page.locator('body').textContent()) ?? '';
 
   it('from specification to answered clarification', async () => {
-    const db = site.t.handle.db;
-    const { spec } = await readySpecification(site.t.services, db, 'Breaks for carers');
+    const db = env.site.t.handle.db;
+    const { spec } = await readySpecification(env.site.t.services, db, 'Breaks for carers');
     // Two local charities in the service area and ward: one small, one medium.
     for (const [slug, name, income] of [
       ['th-carers', 'Thornton Heath Carers', 6_000_000],
@@ -46,9 +35,14 @@ describe.skipIf(!hasChromium)('publishing an opportunity', () => {
     }
 
     // The commissioner, with JavaScript off.
-    const commissioner = await addPerson(site, 'commissioner', 'opp-commissioner@example.test', 'Chris Commissioner');
-    const cContext = await newContext(browser, { javaScript: false });
-    const c = await signInAs(cContext, site.baseUrl, commissioner);
+    const commissioner = await addPerson(
+      env.site,
+      'commissioner',
+      'opp-commissioner@example.test',
+      'Chris Commissioner',
+    );
+    const cContext = await newContext(env.browser, { javaScript: false });
+    const c = await signInAs(cContext, env.site.baseUrl, commissioner);
     await c.visit(`/specifications/${spec.slug}`);
     await c.press('Create an opportunity from this specification');
     expect(await c.heading()).toBe('Create an opportunity');
@@ -128,8 +122,8 @@ describe.skipIf(!hasChromium)('publishing an opportunity', () => {
     expect(await body(c)).toContain('The opportunity is published and open for bids');
 
     // A visitor finds it through the filters, with JavaScript off.
-    const vContext = await newContext(browser, { javaScript: false });
-    const v = new Site(await vContext.newPage(), site.baseUrl);
+    const vContext = await newContext(env.browser, { javaScript: false });
+    const v = new Site(await vContext.newPage(), env.site.baseUrl);
     await v.visit('/opportunities');
     await v.page.getByLabel('Ward', { exact: true }).selectOption('thornton-heath');
     await v.page.getByLabel('Has a lot that suits small organisations').check();
@@ -141,7 +135,7 @@ describe.skipIf(!hasChromium)('publishing an opportunity', () => {
     expect(await body(v)).toContain('No questions have been answered yet');
 
     // A VCS member of a listed organisation asks a question.
-    const member = await addPerson(site, 'vcs_member', 'opp-member@example.test', 'Mo Member');
+    const member = await addPerson(env.site, 'vcs_member', 'opp-member@example.test', 'Mo Member');
     const memberId = (
       await db.selectFrom('app_user').select('id').where('email', '=', member).executeTakeFirstOrThrow()
     ).id;
@@ -154,15 +148,15 @@ describe.skipIf(!hasChromium)('publishing an opportunity', () => {
       .insertInto('membership')
       .values({ user_id: memberId, organisation_id: org.id, status: 'approved' })
       .execute();
-    const mContext = await newContext(browser, { javaScript: true });
-    const m = await signInAs(mContext, site.baseUrl, member);
+    const mContext = await newContext(env.browser, { javaScript: true });
+    const m = await signInAs(mContext, env.site.baseUrl, member);
     await m.visit(oppUrl);
     await m.fill('Ask a question', 'Can two small groups share the lot?');
     await m.press('Send question');
     expect(await body(m)).toContain('Your question has been sent');
 
     // The Atom feed parses as XML, with the title escaped and read back intact.
-    const feed = await m.page.request.get(`${site.baseUrl}/opportunities.atom`);
+    const feed = await m.page.request.get(`${env.site.baseUrl}/opportunities.atom`);
     expect(feed.headers()['content-type']).toContain('application/atom+xml');
     const xml = await feed.text();
     const parsed = await m.page.evaluate((text) => {
@@ -179,7 +173,7 @@ describe.skipIf(!hasChromium)('publishing an opportunity', () => {
       errors: 0,
       ns: 'http://www.w3.org/2005/Atom',
       title,
-      link: `${site.t.services.config.baseUrl}${oppUrl}`,
+      link: `${env.site.t.services.config.baseUrl}${oppUrl}`,
     });
 
     // Staff answer; the answer is public, without the asker's name.

@@ -1,31 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { insertClosedOpportunity } from '../../src/modules/commissioning/assessment/fixture.ts';
-import { addPerson, hasChromium, launchBrowser, newContext, Site, signInAs, startSite } from './support/browser.ts';
+import { addPerson, hasChromium, newContext, Site, signInAs, useSiteAndBrowser } from './support/browser.ts';
 
 // A commissioner cancels an open opportunity from its page: the confirmation page asks why and says what will
 // happen; a visitor then reads the notice on the opportunity's page and finds it only under the cancelled status.
 // With JavaScript on and off; every page is checked with axe.
 describe.skipIf(!hasChromium)('cancelling an opportunity', () => {
-  let site: Awaited<ReturnType<typeof startSite>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const env = useSiteAndBrowser();
 
   const body = async (s: Site) => (await s.page.locator('body').textContent()) ?? '';
 
   for (const javaScript of [false, true]) {
     it(`confirmation page and public notice, JavaScript ${javaScript ? 'on' : 'off'}`, async () => {
       const tag = javaScript ? 'cancel-js' : 'cancel-nojs';
-      const db = site.t.handle.db;
-      const o = await insertClosedOpportunity(site.t.services, db, tag, {
+      const db = env.site.t.handle.db;
+      const o = await insertClosedOpportunity(env.site.t.services, db, tag, {
         closesAt: new Date(Date.now() + 7 * 24 * 3600 * 1000),
       });
       await o.application(await o.org('Norbury Lunch Club'), o.lot1);
@@ -33,8 +22,8 @@ describe.skipIf(!hasChromium)('cancelling an opportunity', () => {
         await db.selectFrom('opportunity').select('title').where('id', '=', o.id).executeTakeFirstOrThrow()
       ).title;
 
-      const commissioner = await addPerson(site, 'commissioner', `${tag}@example.test`, 'Cat Commissioner');
-      const c = await signInAs(await newContext(browser, { javaScript }), site.baseUrl, commissioner);
+      const commissioner = await addPerson(env.site, 'commissioner', `${tag}@example.test`, 'Cat Commissioner');
+      const c = await signInAs(await newContext(env.browser, { javaScript }), env.site.baseUrl, commissioner);
       await c.visit(`/opportunities/${o.slug}`);
       await c.follow('Cancel this opportunity');
       expect(await c.heading()).toBe('Cancel this opportunity');
@@ -60,7 +49,7 @@ describe.skipIf(!hasChromium)('cancelling an opportunity', () => {
       expect(await body(c)).toContain('The opportunity is cancelled');
       await c.page.context().close();
 
-      const visitor = new Site(await (await newContext(browser, { javaScript })).newPage(), site.baseUrl);
+      const visitor = new Site(await (await newContext(env.browser, { javaScript })).newPage(), env.site.baseUrl);
       await visitor.visit(`/opportunities/${o.slug}`);
       const banner = await visitor.page.locator('.govuk-notification-banner').textContent();
       expect(banner).toMatch(

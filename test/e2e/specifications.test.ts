@@ -1,15 +1,7 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.ts';
-import {
-  addPerson,
-  hasChromium,
-  launchBrowser,
-  newContext,
-  type Site,
-  signInAs,
-  startSite,
-} from './support/browser.ts';
+import { addPerson, hasChromium, newContext, type Site, signInAs, useSiteAndBrowser } from './support/browser.ts';
 import { addOutcomeWithIndicator } from './support/commissioning.ts';
 
 // A co-produced specification, from a need to publication, with JavaScript on and off:
@@ -17,28 +9,18 @@ import { addOutcomeWithIndicator } from './support/commissioning.ts';
 // creating an opportunity without an outcomes framework is refused with what is missing; the framework is added and an
 // indicator changed, which makes a new version for the co-producer to sign off; the opportunity form opens.
 describe.skipIf(!hasChromium)('co-producing a specification', () => {
-  let site: Awaited<ReturnType<typeof startSite>>;
-  let browser: Browser;
+  const env = useSiteAndBrowser();
 
-  beforeAll(async () => {
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const person = (role: Role, email: string, name?: string) => addPerson(env.site, role, email, name);
 
-  const person = (role: Role, email: string, name?: string) => addPerson(site, role, email, name);
-
-  const signIn = (context: BrowserContext, email: string) => signInAs(context, site.baseUrl, email);
+  const signIn = (context: BrowserContext, email: string) => signInAs(context, env.site.baseUrl, email);
 
   const body = async (s: Site) => (await s.page.locator('body').textContent()) ?? '';
 
   for (const javaScript of [true, false]) {
     it(`with JavaScript ${javaScript ? 'on' : 'off'}`, async () => {
       const mode = javaScript ? 'js' : 'nojs';
-      const need = await site.t.handle.db
+      const need = await env.site.t.handle.db
         .insertInto('needs_assessment')
         .values({ slug: `young-carers-${mode}`, title: `Young carers in Selhurst ${mode}` })
         .returning('slug')
@@ -47,7 +29,7 @@ describe.skipIf(!hasChromium)('co-producing a specification', () => {
       const resident = await person('resident', `resident-${mode}@example.test`, `Rita Resident ${mode}`);
 
       // The commissioner drafts from the need and invites a co-producer.
-      const cContext = await newContext(browser, { javaScript });
+      const cContext = await newContext(env.browser, { javaScript });
       const c = await signIn(cContext, commissioner);
       await c.visit(`/needs/${need.slug}/specifications/new`);
       expect(await c.heading()).toBe('Draft a specification');
@@ -66,7 +48,7 @@ describe.skipIf(!hasChromium)('co-producing a specification', () => {
       expect(await body(c)).toContain(`Rita Resident ${mode} is invited as a co-producer`);
 
       // The co-producer comments on a section and signs off.
-      const rContext = await newContext(browser, { javaScript });
+      const rContext = await newContext(env.browser, { javaScript });
       const r = await signIn(rContext, resident);
       await r.visit(specUrl);
       await r.page.getByLabel('Section', { exact: true }).selectOption('service_requirements');

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Role } from '../../../src/db/schema.ts';
 import { hashPassword } from '../../../src/modules/accounts/passwords.ts';
 import { createTestContext, type TestContext } from '../../support/app.ts';
@@ -24,6 +24,23 @@ export async function startSite(): Promise<{ t: TestContext; baseUrl: string; cl
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = t.app.server.address() as AddressInfo;
   return { t, baseUrl: `http://127.0.0.1:${port}`, close: () => t.close() };
+}
+
+/**
+ * One site and one browser for a file's tests, started before them and closed after: read them from the object
+ * returned (its fields are set once the tests begin).
+ */
+export function useSiteAndBrowser(): { site: Awaited<ReturnType<typeof startSite>>; browser: Browser } {
+  const env = {} as { site: Awaited<ReturnType<typeof startSite>>; browser: Browser };
+  beforeAll(async () => {
+    env.site = await startSite();
+    env.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+  });
+  return env;
 }
 
 export async function launchBrowser(): Promise<Browser> {
