@@ -31,6 +31,23 @@ export function trigramSimilarity(a: Set<string>, b: Set<string>): number {
 // Slack for floating point in the bounds: a looser bound only lets through a pair that the exact check then drops.
 const EPSILON = 1e-9;
 
+const SIGNATURE_WORDS = 4;
+
+/** Sets a bit in the signature at `at` for each rank. */
+function sign(ranks: Int32Array, into: Int32Array, at: number): void {
+  for (let k = 0; k < ranks.length; k++) {
+    const bit = ranks[k]! % (SIGNATURE_WORDS * 32);
+    into[at + (bit >>> 5)]! |= 1 << (bit & 31);
+  }
+}
+
+function bitCount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
 export type TrigramMatch = { index: number; similarity: number };
 
 export class TrigramIndex {
@@ -45,6 +62,12 @@ export class TrigramIndex {
   /** Where that trigram sits in the name's own ranks (for the positional filter). */
   readonly #positions: Int32Array;
   readonly #postingStarts: Int32Array;
+  /** Beside each posting, that name's size and signature, so a scan reads one run of memory and jumps to a
+   * name's trigrams only for a pair the cheap bounds leave open. */
+  readonly #postingSizes: Int32Array;
+  readonly #postingSignatures: Int32Array;
+  /** Each name's signature: SIGNATURE_WORDS × 32 bits, a bit set for each of its trigrams (rank modulo the width). */
+  readonly #signatures: Int32Array;
   /** A stamp per name, so each name is compared once per search without clearing a set. */
   readonly #seen: Int32Array;
   #turn = 0;
@@ -97,11 +120,17 @@ export class TrigramIndex {
       for (let k = 0; k < prefix; k++) postingCounts[set[k]! + 1]!++;
     }
     this.#starts[names.length] = at;
+    this.#signatures = new Int32Array(names.length * SIGNATURE_WORDS);
+    for (let i = 0; i < names.length; i++) {
+      sign(this.#ranks.subarray(this.#starts[i]!, this.#starts[i + 1]!), this.#signatures, i * SIGNATURE_WORDS);
+    }
     // Counts to starts, then fill.
     for (let r = 1; r < postingCounts.length; r++) postingCounts[r]! += postingCounts[r - 1]!;
     this.#postingStarts = postingCounts.slice();
     this.#postings = new Int32Array(postingCounts[counts.length]!);
     this.#positions = new Int32Array(postingCounts[counts.length]!);
+    this.#postingSizes = new Int32Array(postingCounts[counts.length]!);
+    this.#postingSignatures = new Int32Array(postingCounts[counts.length]! * SIGNATURE_WORDS);
     const fill = postingCounts;
     // Filled smallest name first, so each list is in order of size and a search reads only the sizes it can use.
     const bySize = Int32Array.from(names.keys()).sort(
@@ -112,8 +141,14 @@ export class TrigramIndex {
       const prefix = this.#prefixLength(this.#starts[i + 1]! - from);
       for (let k = 0; k < prefix; k++) {
         const r = this.#ranks[from + k]!;
-        this.#positions[fill[r]!] = k;
-        this.#postings[fill[r]!++] = i;
+        const p = fill[r]!++;
+        this.#positions[p] = k;
+        this.#postings[p] = i;
+        this.#postingSizes[p] = this.#starts[i + 1]! - from;
+        this.#postingSignatures.set(
+          this.#signatures.subarray(i * SIGNATURE_WORDS, (i + 1) * SIGNATURE_WORDS),
+          p * SIGNATURE_WORDS,
+        );
       }
     }
     this.#seen = new Int32Array(names.length);
@@ -129,8 +164,7 @@ export class TrigramIndex {
     let hi = to;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const i = this.#postings[mid]!;
-      if (this.#starts[i + 1]! - this.#starts[i]! < size) lo = mid + 1;
+      if (this.#postingSizes[mid]! < size) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -149,6 +183,10 @@ export class TrigramIndex {
     }
     const unknown = size - known.length;
     const mine = Int32Array.from(known).sort();
+    // The query's signature; an unknown trigram has no rank, but it is in the query alone, so any bit will do.
+    const signature = new Int32Array(SIGNATURE_WORDS);
+    sign(mine, signature, 0);
+    const extra = unknown;
     const probe = Math.min(this.#prefixLength(size) - unknown, mine.length);
     const t = this.#threshold;
     const smallest = t * size - EPSILON;
@@ -164,11 +202,9 @@ export class TrigramIndex {
       const upTo = Math.min(largest, ((size - at) * (1 + t)) / t - size + EPSILON);
       const end = this.#postingStarts[r + 1]!;
       for (let p = this.#firstOfSize(this.#postingStarts[r]!, end, smallest); p < end; p++) {
-        const i = this.#postings[p]!;
-        const from = this.#starts[i]!;
-        const to = this.#starts[i + 1]!;
-        const theirs = to - from;
+        const theirs = this.#postingSizes[p]!;
         if (theirs > upTo) break;
+        const i = this.#postings[p]!;
         if (this.#seen[i] === turn) continue;
         this.#seen[i] = turn;
         // Similarity ≥ t needs this many shared trigrams. Both orders agree, so the first probe that meets a name
@@ -176,6 +212,14 @@ export class TrigramIndex {
         const needed = Math.ceil((t / (1 + t)) * (size + theirs) - EPSILON);
         const j = this.#positions[p]!;
         if (1 + Math.min(size - at - 1, theirs - j - 1) < needed) continue;
+        // Each bit set in one signature and not the other stands for a different trigram in one name only, so
+        // the names share at most (size + theirs − those bits) / 2.
+        let differ = extra;
+        for (let w = 0, q = p * SIGNATURE_WORDS; w < SIGNATURE_WORDS; w++)
+          differ += bitCount(signature[w]! ^ this.#postingSignatures[q + w]!);
+        if (size + theirs - differ < 2 * needed) continue;
+        const from = this.#starts[i]!;
+        const to = this.#starts[i + 1]!;
         // Count from that trigram on, stopping as soon as too few are left to reach the threshold.
         let a = k;
         let b = from + j;
