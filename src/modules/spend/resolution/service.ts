@@ -37,6 +37,11 @@ type Pending = {
 
 export type Candidate = { organisationId: string; name: string; matchedName: string; similarity: number };
 
+const byLikeness = (a: Candidate, b: Candidate) =>
+  b.similarity - a.similarity ||
+  a.name.localeCompare(b.name) ||
+  (a.organisationId < b.organisationId ? -1 : a.organisationId > b.organisationId ? 1 : 0);
+
 type Outcome = {
   id: number;
   classification: SupplierClassification;
@@ -195,7 +200,7 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
               from organisation_name n where n.name_key % k.key
             ) u
             group by u.organisation_id, u.matched_name
-            order by sim desc
+            order by sim desc, u.matched_name, u.organisation_id
             limit 4
           ) c
           join organisation o on o.id = c.organisation_id
@@ -233,14 +238,10 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
           matchedName: e.matched_name,
           similarity: Math.round(similarity * 1000) / 1000,
         });
-        if (best.size === 4) break;
       }
-      if (best.size) {
-        result.set(
-          key,
-          [...best.values()].sort((a, b) => b.similarity - a.similarity || a.name.localeCompare(b.name)),
-        );
-      }
+      // The best four, ties in name order: the rows came in no particular order, and the outcome must not
+      // depend on it.
+      if (best.size) result.set(key, [...best.values()].sort(byLikeness).slice(0, 4));
     }
     return result;
   }
@@ -269,8 +270,17 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
         }
       }
     });
-    for (const list of result.values()) list.sort((a, b) => b.similarity - a.similarity);
+    for (const list of result.values()) list.sort(byLikeness);
     return result;
+  }
+
+  function isCharityLike(facts: OrgFacts | undefined): boolean {
+    return Boolean(
+      facts?.schemes.some((x) => CHARITY_SCHEMES.has(x)) ||
+        ['charity', 'cio', 'charitable_company', 'cic', 'casc', 'community_group', 'faith_group'].includes(
+          facts?.legal_form ?? '',
+        ),
+    );
   }
 
   /** How a register match reads beside the rules: a match settles it unless a rule says the body is counted apart. */
@@ -285,11 +295,7 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
   ): Outcome {
     const rules = classifyByRules(s.name, s.categories);
     const exclusion = rules.exclusion;
-    const charityLike =
-      facts?.schemes.some((x) => CHARITY_SCHEMES.has(x)) ||
-      ['charity', 'cio', 'charitable_company', 'cic', 'casc', 'community_group', 'faith_group'].includes(
-        facts?.legal_form ?? '',
-      );
+    const charityLike = isCharityLike(facts);
     const base = { id: s.id, organisation_id: organisationId, method, candidates };
     const ev = { ...evidence, rules: summariseRules(rules), registers: facts?.schemes ?? [] };
     if (exclusion && DEFINITIONAL.has(exclusion.rule)) {
@@ -437,7 +443,14 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
     const exactFacts = await orgFacts([...exact.values()].flat().map((m) => m.organisationId));
     for (const s of open()) {
       const matches = (variants.get(s.id) ?? []).flatMap((v) => exact.get(v) ?? []);
-      const unique = [...new Map(matches.map((m) => [m.organisationId, m])).values()];
+      // Where several organisations bear the name, a charity's register entry speaks for it first; otherwise the
+      // order is the organisations' own, so the outcome never rests on the order rows came back in.
+      const unique = [...new Map(matches.map((m) => [m.organisationId, m])).values()].sort(
+        (a, b) =>
+          Number(isCharityLike(exactFacts.get(b.organisationId))) -
+            Number(isCharityLike(exactFacts.get(a.organisationId))) ||
+          (a.organisationId < b.organisationId ? -1 : a.organisationId > b.organisationId ? 1 : 0),
+      );
       // Initials ("BOC") match too many bodies' short names to settle anything alone.
       if (!unique.length || !matches.some((m) => normaliseSupplierName(m.matchedName).replace(/ /g, '').length >= 5))
         continue;
