@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { Role } from '../../db/schema.ts';
 import { MAX_REJECTED_LISTED } from '../../imports/runner.ts';
+import { newUploadPath } from '../../imports/uploads.ts';
 import { formErrors } from '../../web/forms.ts';
 import { selfUpdating } from '../../web/self-updating.ts';
 import { type TableModel, toCsv, toGovukTable } from '../../web/table.ts';
@@ -40,6 +39,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
   ];
 
   app.get('/admin/imports', { config: { access: IMPORTERS } }, async (_request, reply) => {
+    await services.registers.sweep().catch(() => {});
     const jobs = await services.registers.jobs();
     return reply.view('registers/views/imports.njk', { title: 'Imports', jobs });
   });
@@ -69,7 +69,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       for await (const part of request.parts()) {
         if (part.type === 'file') {
           fileName = part.filename ?? '';
-          path = join(tmpdir(), `partnership-upload-${randomUUID()}`);
+          path = await newUploadPath('register', randomUUID());
           part.file.on('data', (chunk: Buffer) => {
             size += chunk.length;
           });

@@ -6,11 +6,13 @@ import { failureMessageFor } from '../../imports/messages.ts';
 import { type Importer, type ImportSummary, runImport } from '../../imports/runner.ts';
 import { openSource, type SourceInput } from '../../imports/source.ts';
 import { openTable } from '../../imports/table.ts';
+import { removeStrayUploads, uploadFolder } from '../../imports/uploads.ts';
 import type { AuditService } from '../audit/service.ts';
 import { type RegisterFormat, registerFormats } from './formats.ts';
 import { createRegisterWriter, type RegisterRecord } from './writer.ts';
 
 export const JOB_KIND = 'register-import';
+const STRAY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 export type RegisterImportOptions = {
   format?: string | undefined;
@@ -86,12 +88,22 @@ export function createRegisterImportService({
     });
   }
 
+  /**
+   * Removes uploads a stopped process left behind. A register import runs for minutes, not a day, so a file in
+   * the folder older than a day belongs to no running import.
+   */
+  async function sweep(now = Date.now()): Promise<number> {
+    return removeStrayUploads(uploadFolder('register'), { before: new Date(now - STRAY_AFTER_MS) });
+  }
+
   return {
     formats: registerFormats,
     importFile,
     recordFailure,
 
     /** Runs an uploaded file (already saved at `path`, deleted afterwards) in the background. */
+    sweep,
+
     async startJob(input: {
       path: string;
       fileName: string;
@@ -99,6 +111,7 @@ export function createRegisterImportService({
       userId: string;
     }): Promise<string> {
       const { path, fileName, format, userId } = input;
+      await sweep().catch(() => {});
       return jobs.start(
         JOB_KIND,
         { fileName, createdBy: userId },

@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../test/support/app.ts';
+import { newUploadPath } from '../../imports/uploads.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));
 
@@ -96,6 +99,20 @@ describe('the register upload pages', () => {
     const list = await officer.get('/admin/imports');
     expect(list.body).toContain('publicextract.charity.txt');
     expect(list.body).toContain('Finished');
+  });
+
+  it('clears uploads a stopped process left behind, and keeps those still being imported', async () => {
+    const left = await newUploadPath('register', `left-${randomUUID()}`);
+    const fresh = await newUploadPath('register', `fresh-${randomUUID()}`);
+    await writeFile(left, 'name\n');
+    await writeFile(fresh, 'name\n');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    await utimes(left, twoDaysAgo, twoDaysAgo);
+    const officer = await t.as('officer');
+    expect((await officer.get('/admin/imports')).statusCode).toBe(200);
+    expect(existsSync(left)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    await rm(fresh);
   });
 
   it('shows a page that refreshes itself while the import is running', async () => {

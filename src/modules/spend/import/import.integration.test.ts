@@ -24,7 +24,7 @@ function rawTotalPence(path: string, column: string): { rows: number; pence: big
   for (const line of lines.slice(1)) {
     const text = split(line)[i]!.trim();
     const [whole, frac = ''] = text.replace('-', '').split('.');
-    const value = BigInt(whole!) * 100n + BigInt((frac + '00').slice(0, 2));
+    const value = BigInt(whole!) * 100n + BigInt(`${frac}00`.slice(0, 2));
     pence += text.startsWith('-') ? -value : value;
   }
   return { rows: lines.length - 1, pence };

@@ -1,9 +1,8 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { sql } from 'kysely';
 import type { Database } from '../../../db/index.ts';
 import type { JobContext, JobEnd, JobHooks, JobRow, Jobs } from '../../../imports/jobs.ts';
+import { removeStrayUploads, uploadFolder } from '../../../imports/uploads.ts';
 import { MappingNeeded, penceToPounds, type SpendImportResult, type SpendImportService } from './service.ts';
 
 export const JOB_KIND = 'spend-import';
@@ -45,7 +44,7 @@ export type SpendImportListRow = {
 };
 
 /** Uploads are kept in a folder of their own, so that leftovers can be found and cleared. */
-export const uploadDir = () => join(tmpdir(), 'partnership-spend-uploads');
+export const uploadDir = () => uploadFolder('spend');
 
 /**
  * Spend imports started from the upload page: a `job` row, the import run in the background on the kept
@@ -125,8 +124,6 @@ export function createSpendImportJobs({
         'The columns were not mapped within a day, so the uploaded file was deleted. Upload it again to import it.',
       );
     }
-    const dir = uploadDir();
-    const names = await readdir(dir).catch(() => [] as string[]);
     const awaited = new Set(
       (
         await db
@@ -135,13 +132,9 @@ export function createSpendImportJobs({
           .where('kind', '=', JOB_KIND)
           .where('status', 'in', ['queued', 'running'])
           .execute()
-      ).map((j) => (j.summary as SpendJobSummary | null)?.input.path),
+      ).flatMap((j) => (j.summary as SpendJobSummary | null)?.input.path ?? []),
     );
-    for (const name of names) {
-      const path = join(dir, name);
-      const info = await stat(path).catch(() => undefined);
-      if (info && info.mtimeMs < cutoff.getTime() && !awaited.has(path)) await rm(path, { force: true });
-    }
+    await removeStrayUploads(uploadDir(), { before: cutoff, keep: awaited });
     return stale.length;
   }
 
@@ -231,11 +224,6 @@ export function createSpendImportJobs({
         .limit(limit)
         .execute();
       return rows.map(({ total_pence, ...r }) => ({ ...r, total: penceToPounds(total_pence) }));
-    },
-
-    /** Makes the upload folder (once per start). */
-    async prepare() {
-      await mkdir(uploadDir(), { recursive: true });
     },
   };
 }

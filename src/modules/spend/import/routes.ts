@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
@@ -9,6 +9,7 @@ import type { Role } from '../../../db/schema.ts';
 import { isImportError } from '../../../imports/errors.ts';
 import { MAX_REJECTED_LISTED } from '../../../imports/runner.ts';
 import { normaliseHeading } from '../../../imports/table.ts';
+import { newUploadPath } from '../../../imports/uploads.ts';
 import { formErrors } from '../../../web/forms.ts';
 import { selfUpdating } from '../../../web/self-updating.ts';
 import { type TableModel, toCsv, toGovukTable } from '../../../web/table.ts';
@@ -97,7 +98,6 @@ const routes: ModuleRoutes = async (app, { services }) => {
         'Choose a file on the import page and select "Upload and import".',
       ]);
     }
-    await jobs.prepare();
     let path: string | undefined;
     let fileName = '';
     let size = 0;
@@ -110,7 +110,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
           const ext = extname(fileName)
             .toLowerCase()
             .replace(/[^.a-z0-9]/g, '');
-          path = join(jobs.uploadDir(), `${randomUUID()}${ext}`);
+          path = await newUploadPath('spend', `${randomUUID()}${ext}`);
           part.file.on('data', (chunk: Buffer) => {
             size += chunk.length;
           });
