@@ -169,6 +169,33 @@ describe('the resolution cascade', () => {
     });
   });
 
+  it('lets a charity speak first when several organisations bear the name, whatever order they were added in', async () => {
+    const db = t.handle.db;
+    await db.insertInto('council').values({ org_id: 'GB-LAE-FIV', name: 'Fifth' }).execute();
+    // The society first, so that the order rows were added in would put it first.
+    const society = await db
+      .insertInto('organisation')
+      .values({ slug: 'felpersham-building-society', name: 'Felpersham Building Society', legal_form: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('organisation_identifier')
+      .values({ identifier: 'GB-MPR-9998B', organisation_id: society.id, scheme: 'GB-MPR' })
+      .execute();
+    await db
+      .insertInto('organisation')
+      .values({
+        slug: 'felpersham-building-society-charity',
+        name: 'Felpersham Building Society',
+        legal_form: 'charity',
+      })
+      .execute();
+    const both = await supplier('FELPERSHAM BUILDING SOCIETY', { council: 'GB-LAE-FIV' });
+    await t.services.spendResolution.resolveCouncil('GB-LAE-FIV');
+    expect(await classOf(both)).toMatchObject({ classification: 'vcs', method: 'exact', organisation_id: null });
+    expect((await classOf(both)).reason).toContain('matches 2 organisations');
+  });
+
   it('scores labels', async () => {
     const result = await t.services.spendResolution.evaluate(COUNCIL, [
       { supplierName: 'Selhurst Community Association', label: 'VCSE' },
