@@ -651,7 +651,7 @@ describe('removing a member from the panel', () => {
     expect(fresh.body).toContain('Declare your interests');
   });
 
-  it('refuses once moderation has started, saying why', async () => {
+  it('refuses removals and additions once moderation has started, saying why', async () => {
     const s = await setting('remove-late');
     const a = await person('officer', 'Ann Officer');
     await addToPanel(s.commissioner.client, s.o, a.email);
@@ -677,7 +677,19 @@ describe('removing a member from the panel', () => {
     expect(await scoresOf(a.id)).toHaveLength(2);
     const overview = await s.commissioner.client.get(`/opportunities/${s.o.slug}/assessment`);
     expect(overview.body).not.toContain(removeUrl(s.o, a.id));
-    expect(overview.body).toContain('Moderation has started, so no one can be removed from the panel.');
+    expect(overview.body).toContain(
+      'Moderation has started, so the panel stays as it is: no one can be added or removed.',
+    );
+    expect(overview.body).not.toContain('Add to the panel');
+
+    // Nor can anyone join: the other applications are assessed by the panel that assessed this one.
+    const late = await person('resident', 'Lee Late');
+    const added = await s.commissioner.client.post(`/opportunities/${s.o.slug}/assessment/panel`, {
+      email: late.email,
+    });
+    expect(added.statusCode).toBe(409);
+    expect(added.body).toContain('so no one can be added to the panel');
+    expect(await t.services.assessment.isMember(s.o.id, late.id)).toBe(false);
   });
 });
 

@@ -275,6 +275,13 @@ export function createAssessmentService({
       message: `Moderation of this opportunity’s applications has started, so ${name} can no longer be removed from the panel: the agreed scores were reached with theirs.`,
     }) as const;
 
+  const panelClosed = {
+    ok: false,
+    status: 409,
+    message:
+      'Moderation of this opportunity’s applications has started, so no one can be added to the panel: every application is assessed by the same panel.',
+  } as const;
+
   /** The scores one member gave on this opportunity: how many, and for how many applications. */
   async function scoresGiven(opportunityId: string, userId: string, trx: Database = db) {
     const rows = await trx
@@ -369,7 +376,8 @@ export function createAssessmentService({
         opportunity: o,
         closed: isClosed(o),
         cancelled: cancellation(o),
-        canRemove: COMMISSIONERS.includes(actor.role) && !cancellation(o) && !(await moderationStarted(o.id)),
+        // Before moderation starts, members can be added and removed; from then on the panel stays as it is.
+        panelOpen: COMMISSIONERS.includes(actor.role) && !cancellation(o) && !(await moderationStarted(o.id)),
         panel: panel.map((m) => ({ ...m, exclusions: excluded.filter((e) => e.user_id === m.user_id) })),
         applications: rows,
         canManage: COMMISSIONERS.includes(actor.role),
@@ -399,6 +407,9 @@ export function createAssessmentService({
           ],
         };
       return db.transaction().execute(async (trx) => {
+        // The lock moderation shares (as a removal does): an addition either comes first or is refused.
+        await trx.selectFrom('opportunity').select('id').where('id', '=', o.id).forUpdate().execute();
+        if (await moderationStarted(o.id, trx)) return panelClosed;
         const added = await trx
           .insertInto('panel_member')
           .values({ opportunity_id: o.id, user_id: user.id, added_by: actor.id })
