@@ -1,8 +1,11 @@
 import { Command, Option } from 'commander';
 import { commands } from './commands.ts';
 import { migrateDown, migrateToLatest, pendingMigrations } from './db/migrate.ts';
+import { keepHeapTight } from './heap.ts';
 import { openRuntime } from './runtime.ts';
 import { startServer } from './server.ts';
+
+keepHeapTight();
 
 const program = new Command('partnership')
   .description('The Partnership Platform: run the service and work with its data.')
