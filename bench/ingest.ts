@@ -358,6 +358,8 @@ type Figures = {
     nameKeySeconds: number;
     seconds: number;
     suppliersPerSecond: number;
+    /** Seconds each step of the cascade took. */
+    steps: Record<string, number>;
     /** False when stopped at the time limit: the rate is then an upper bound of what was achieved. */
     finished: boolean;
   };
@@ -467,8 +469,12 @@ async function runOn(kind: 'postgresql' | 'pglite', rows: number, work: string):
     const nameKeySeconds = (performance.now() - t) / 1000;
     t = performance.now();
     let timer: NodeJS.Timeout | undefined;
+    let steps: Record<string, number> = {};
     const resolving = resolution.resolveCouncil(COUNCIL).then(
-      () => true,
+      (done) => {
+        steps = done.steps;
+        return true;
+      },
       () => false,
     );
     const finished = await Promise.race([
@@ -499,7 +505,13 @@ async function runOn(kind: 'postgresql' | 'pglite', rows: number, work: string):
         abandoned = true;
       }
     } else {
-      log(`  resolution: ${resolveSeconds.toFixed(1)} s (register name keys first: ${nameKeySeconds.toFixed(1)} s)`);
+      log(
+        `  resolution: ${resolveSeconds.toFixed(1)} s (register name keys first: ${nameKeySeconds.toFixed(1)} s); steps: ${Object.entries(
+          steps,
+        )
+          .map(([k, v]) => `${k} ${v} s`)
+          .join(', ')}`,
+      );
     }
     return {
       database: kind,
@@ -518,6 +530,7 @@ async function runOn(kind: 'postgresql' | 'pglite', rows: number, work: string):
         nameKeySeconds: round(nameKeySeconds),
         seconds: round(resolveSeconds),
         suppliersPerSecond: Math.round(distinct / resolveSeconds),
+        steps,
         finished,
       },
       memory,
