@@ -272,6 +272,20 @@ describe('a single organisation applying', () => {
       'The closing date was 14 January 2026 at 5:30pm. Applications can no longer be submitted.',
     );
     expect((await t.services.applications.byReference(reference))!.status).toBe('draft');
+    // Nor can the draft be changed: the page says why, in place of the task list.
+    const closed =
+      'The closing date was 14 January 2026 at 5:30pm, so this draft can no longer be changed or submitted.';
+    const page = await client.get(`/applications/${reference}`);
+    expect(page.body).toContain(closed);
+    expect(page.body).not.toContain('Check and submit');
+    for (const res of [
+      await client.get(`/applications/${reference}/about`),
+      await client.post(`/applications/${reference}/about`, { title: 'Changed after closing', requested: '6000' }),
+    ]) {
+      expect(res.statusCode).toBe(409);
+      expect(res.body).toContain(closed);
+    }
+    expect((await t.services.applications.byReference(reference))!.title).not.toBe('Changed after closing');
     expect(plainDateTime(new Date('2027-06-01T11:00:00Z'))).toBe('1 June 2027 at 12pm');
     await t.handle.db
       .updateTable('opportunity')

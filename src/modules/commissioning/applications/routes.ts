@@ -92,7 +92,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
         ok: false,
         status: page.who.lead ? 409 : 403,
         message: page.who.lead
-          ? 'This application is no longer a draft, so it can no longer be changed.'
+          ? (page.editRefusal ?? 'This application is no longer a draft, so it can no longer be changed.')
           : 'Only members of the lead organisation can change this application.',
       });
     }

@@ -43,13 +43,20 @@ const leadOnly = {
 const notDraft = {
   ok: false,
   status: 409,
-  message: 'This application has been submitted, so it can no longer be changed.',
+  message: 'This application is no longer a draft, so it can no longer be changed.',
 } as const;
 const opportunityCancelled = {
   ok: false,
   status: 409,
   message: 'This opportunity was cancelled, so applications to it can no longer be changed.',
 } as const;
+
+/** After the closing date a draft can be neither submitted nor changed: saying so beats saving work that goes nowhere. */
+const closedToChanges = (opportunity: { closes_at: Date | string }): Refusal => ({
+  ok: false,
+  status: 409,
+  message: `The closing date was ${plainDateTime(opportunity.closes_at)}, so this draft can no longer be changed or submitted.`,
+});
 
 export type AboutInput = { title: string; requestedPence: number };
 export type PartnerInput = { role: string; sharePence: number };
@@ -364,8 +371,11 @@ export function createApplicationService({
     if (!seen.who.lead) return { refusal: leadOnly as Refusal };
     if (seen.row.status !== 'draft') return { refusal: notDraft as Refusal };
     // Submitting says so itself, among the reasons it cannot be submitted.
-    if (!submitting && (await opportunityOf(seen.row.opportunity_id, trx)).status === 'cancelled')
-      return { refusal: opportunityCancelled as Refusal };
+    if (!submitting) {
+      const opportunity = await opportunityOf(seen.row.opportunity_id, trx);
+      if (opportunity.status === 'cancelled') return { refusal: opportunityCancelled as Refusal };
+      if (new Date(opportunity.closes_at) <= new Date()) return { refusal: closedToChanges(opportunity) };
+    }
     return seen;
   }
 
@@ -656,6 +666,13 @@ export function createApplicationService({
       if (seen.refusal) return seen.refusal;
       const f = (await full(seen.row.id, db, now))!;
       const draft = f.application.status === 'draft';
+      const editRefusal = !draft
+        ? notDraft
+        : f.opportunity.status === 'cancelled'
+          ? opportunityCancelled
+          : new Date(f.opportunity.closes_at) <= now
+            ? closedToChanges(f.opportunity)
+            : null;
       const myPending = f.partners.filter((p) => seen.who.partnerOf.includes(p.organisation_id) && !p.confirmed_at);
       // A successful application leads on to its award, once made.
       const award = await db
@@ -668,7 +685,9 @@ export function createApplicationService({
         ok: true as const,
         ...f,
         who: seen.who,
-        canEdit: seen.who.lead && draft && f.opportunity.status !== 'cancelled',
+        canEdit: seen.who.lead && !editRefusal,
+        // Why the lead cannot change it, when they cannot.
+        editRefusal: editRefusal?.message ?? null,
         canWithdraw: seen.who.lead && (draft || f.application.status === 'submitted'),
         myPending: draft ? myPending : [],
         blockers: draft ? blockers(f, now) : [],
