@@ -21,6 +21,23 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** A label in at most two lines of `perLine` characters, broken between words; anything beyond is clipped. */
+export function labelLines(text: string, perLine: number): string[] {
+  if (text.length <= perLine) return [text];
+  const words = text.split(' ');
+  let first = '';
+  let k = 0;
+  while (k < words.length && (first ? first.length + 1 : 0) + words[k]!.length <= perLine) {
+    first = first ? `${first} ${words[k]}` : words[k]!;
+    k++;
+  }
+  if (!first) return [clip(text, perLine)];
+  return [first, clip(words.slice(k).join(' '), perLine)];
+}
+
+// About the widest a character of the 14px labels runs (bold included), so that a label fits the room it has.
+const CHARACTER_WIDTH = 8.2;
+
 function frame(id: string, title: string, description: string, height: number, body: string): string {
   return (
     `<svg class="app-chart" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${WIDTH} ${height}" ` +
@@ -57,8 +74,16 @@ export function barChart(input: {
       const yy = y(String(i)) ?? 0;
       const w = Math.max(0, x(Math.max(0, bar.value)) - labelWidth);
       const mid = yy + y.bandwidth() / 2 + 5;
+      // A long label takes two lines beside its bar rather than running off the left edge.
+      const lines = labelLines(bar.label, Math.floor((labelWidth - 12) / CHARACTER_WIDTH));
+      const label = lines
+        .map(
+          (text, n) =>
+            `<tspan x="${labelWidth - 8}" y="${mid + (n - (lines.length - 1) / 2) * 16}">${esc(text)}</tspan>`,
+        )
+        .join('');
       return (
-        `<text x="${labelWidth - 8}" y="${mid}" text-anchor="end" fill="${INK}"${bar.highlight ? ' font-weight="bold"' : ''}>${esc(clip(bar.label, 30))}</text>` +
+        `<text text-anchor="end" fill="${INK}"${bar.highlight ? ' font-weight="bold"' : ''}>${label}</text>` +
         `<rect x="${labelWidth}" y="${yy}" width="${w.toFixed(1)}" height="${y.bandwidth().toFixed(1)}" fill="${bar.highlight ? HIGHLIGHT : BAR}"/>` +
         `<text x="${(labelWidth + w + 6).toFixed(1)}" y="${mid}" fill="${INK}">${esc(bar.valueText)}</text>`
       );
