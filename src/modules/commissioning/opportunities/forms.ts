@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OpportunityRoute } from '../../../db/schema.ts';
 import { asArray } from '../../../web/forms.ts';
+import { parseDateParts } from '../../needs/forms.ts';
 import { serviceAreas } from '../../place/codelists.ts';
 import { type DetailsInput, type Filters, londonTime, routes, statusLabels } from './service.ts';
 
@@ -332,12 +333,28 @@ export function parseFilters(query: Record<string, unknown>, wardCodes: string[]
     errors.push({ field: 'max_value', message: 'The highest value must be more than the lowest value' });
     delete filters.maxPence;
   }
-  const before = get('closing_before');
-  if (before) {
-    const ok = /^\d{4}-\d{2}-\d{2}$/.test(before) && !Number.isNaN(Date.parse(`${before}T00:00:00Z`));
-    if (!ok) errors.push({ field: 'closing_before', message: 'Enter the date as year-month-day, like 2027-03-31' });
-    else filters.closingBefore = before;
-  }
+  // Day, month and year boxes, as the form has them; or one year-month-day value, as a link may carry it.
+  const parts = ['day', 'month', 'year'].map((p) => get(`closing_before-${p}`));
+  const iso = get('closing_before');
+  const before = parts.some(Boolean)
+    ? parseDateParts(parts[0], parts[1], parts[2])
+    : iso
+      ? (parseDateParts(...(iso.split('-').reverse() as [string, string, string])) ?? 'invalid')
+      : null;
+  if (before === 'invalid') {
+    errors.push({
+      field: 'closing_before',
+      message: 'Closing before must be a real date, with a day, month and year, like 31 3 2027',
+    });
+  } else if (before) filters.closingBefore = before;
+  const [day, month, year] = parts.some(Boolean)
+    ? parts
+    : before && before !== 'invalid'
+      ? before
+          .split('-')
+          .reverse()
+          .map((n) => String(Number(n)))
+      : ['', '', ''];
   if (get('suits_small') === 'yes') filters.suitsSmall = true;
   const status = get('status');
   if (listStatuses.some((s) => s.code === status)) filters.status = status as Filters['status'];
@@ -347,7 +364,9 @@ export function parseFilters(query: Record<string, unknown>, wardCodes: string[]
     ward: filters.ward ?? '',
     min_value: min,
     max_value: max,
-    closing_before: before,
+    'closing_before-day': day,
+    'closing_before-month': month,
+    'closing_before-year': year,
     suits_small: filters.suitsSmall ? 'yes' : '',
     status: filters.status ?? '',
   };

@@ -679,13 +679,22 @@ describe('the public list and feed', () => {
     expect(await only('min_value=20000&max_value=50000')).toEqual([soon.slug, closed.slug]);
     const tomorrow = new Date(Date.now() + day).toISOString().slice(0, 10);
     expect(await only(`closing_before=${tomorrow}`)).toEqual([closed.slug]);
+    const [y, m, d] = tomorrow.split('-');
+    expect(await only(`closing_before-day=${d}&closing_before-month=${m}&closing_before-year=${y}`)).toEqual([
+      closed.slug,
+    ]);
     expect(await only('suits_small=yes&route=light_touch_contract')).toEqual([]);
     const counted = await visitor.get('/opportunities?route=light_touch_contract&service_area=117');
     expect(counted.body).toContain('0 opportunities match your filters');
     const bad = await visitor.get('/opportunities?min_value=lots&closing_before=soon');
     expect(bad.statusCode).toBe(200);
     expect(bad.body).toContain('Enter the lowest value in pounds');
-    expect(bad.body).toContain('Enter the date as year-month-day');
+    expect(bad.body).toContain('Closing before must be a real date');
+    const impossible = await visitor.get(
+      '/opportunities?closing_before-day=31&closing_before-month=2&closing_before-year=2027',
+    );
+    expect(impossible.body).toContain('Closing before must be a real date');
+    expect(impossible.body).toContain('value="31"');
     expect(bad.body).toContain('value="lots"');
 
     // Pagination keeps the filters.
