@@ -20,6 +20,23 @@ describe('the pages every service has', () => {
     expect(res.body).not.toContain('govuk-logo');
   });
 
+  it('leads from the home page to each part of the partnership, and each answers', async () => {
+    const visitor = await t.as(null);
+    const home = (await visitor.get('/')).body;
+    for (const [href, text] of [
+      ['/opportunities', 'Funding opportunities'],
+      ['/needs', 'Needs assessments'],
+      ['/spend', 'Spend with the sector'],
+      ['/organisations', 'Organisations'],
+      ['/awards', 'Awards'],
+      ['/priorities', 'Local priorities'],
+      ['/open-data', 'open data'],
+    ]) {
+      expect(home).toContain(`href="${href}">${text}</a>`);
+      expect((await visitor.get(href!)).statusCode).toBe(200);
+    }
+  });
+
   it.each(['/cookies', '/accessibility', '/privacy', '/contact', '/open-data', '/priorities'])(
     'serves %s',
     async (url) => {

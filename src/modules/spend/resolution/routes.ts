@@ -44,7 +44,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     });
     const found = q.q ? await resolution.searchOrganisations(q.q) : [];
     return reply.status(status).view('spend/resolution/views/queue.njk', {
-      queue,
+      queue: { ...queue, rows: queue.rows.map((r) => ({ ...r, classificationLabel: labelFor(r.classification) })) },
       councils,
       council: q.council ?? '',
       show,
