@@ -38,6 +38,15 @@ export function createViewEnvironment(): nunjucks.Environment {
     pence == null ? '' : gbpPence.format(pence / 100),
   );
   env.addFilter('number', (n: number | null | undefined) => (n == null ? '' : n.toLocaleString('en-GB')));
+  // A numeric value as the database gives it (a decimal string), with thousands separated and every digit kept.
+  env.addFilter('figure', (v: string | number | null | undefined) =>
+    v == null || v === ''
+      ? ''
+      : String(v).replace(
+          /^(-?)(\d+)/,
+          (_m, sign: string, whole: string) => sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ','),
+        ),
+  );
   env.addFilter('date', (d: Date | string | null | undefined) => (d ? dateFormat.format(new Date(d)) : ''));
   env.addFilter('dateTime', (d: Date | string | null | undefined) => (d ? dateTimeFormat.format(new Date(d)) : ''));
   env.addFilter('roleLabel', (r: keyof typeof roleLabels) => roleLabels[r] ?? r);
