@@ -1,6 +1,7 @@
-// Demonstration needs assessments for the place, in different states: one open for input with contributions
-// and "You said, we did" responses, one closed, one published and one draft. Fictional, marked `is_demo`, and
-// refreshed in place on every run (by slug), so anything that already links to them keeps working.
+// Demonstration needs assessments for the place, in different states: one open for input, one closed and one
+// published (each with contributions, "You said, we did" responses and supporters), and one draft. Fictional,
+// marked `is_demo`, and refreshed in place on every run (by slug), so anything that already links to them keeps
+// working.
 import type { CoproductionLevel, NeedsContributionKind, NeedsStatus } from '../db/schema.ts';
 import type { Services } from '../services.ts';
 
@@ -123,7 +124,21 @@ const demoNeeds: DemoNeed[] = [
         ],
       },
     ],
-    contributions: [],
+    contributions: [
+      {
+        by: 'resident',
+        kind: 'lived_experience',
+        body: 'Last winter I went to the warm space at the church twice a week. The soup mattered, but the company mattered more.',
+        response: 'Spaces must now be open at least three afternoons a week, with time to talk as well as a hot drink.',
+      },
+      {
+        by: 'vcs',
+        kind: 'idea',
+        body: 'People came in to keep warm and stayed for help with their energy bills. Put money advice in the same place.',
+        response:
+          'Money advice at the spaces is part of the specification, and the award counts the people given advice.',
+      },
+    ],
   },
   {
     slug: 'demo-digital-inclusion',
@@ -258,7 +273,8 @@ export async function seedDemoNeeds(services: Services): Promise<{ assessments: 
           .execute();
         contributions++;
       }
-      if (n.status === 'open') {
+      // People supported the needs while they were open for input; a draft has not been open.
+      if (n.status !== 'draft') {
         const supporters = [author.resident, author.vcs, ...residents.slice(0, 12).map((r) => r.id)].filter(
           (u): u is string => u !== null,
         );
