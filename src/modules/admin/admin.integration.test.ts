@@ -33,6 +33,33 @@ describe('the staff and admin home pages', () => {
   });
 });
 
+describe('the staff home', () => {
+  it('counts what is waiting for someone to act, and links each role to the pages it may use', async () => {
+    const officer = await t.as('officer');
+    const quiet = await officer.get('/staff');
+    expect(quiet.body).toContain('Nothing is waiting');
+    expect(quiet.body).toContain('href="/admin/imports"');
+    expect(quiet.body).toContain('href="/spend/imports"');
+    const commissioner = await (await t.as('commissioner')).get('/staff');
+    expect(commissioner.body).not.toContain('href="/admin/imports"');
+    expect(commissioner.body).toContain('href="/needs/new"');
+
+    await t.handle.db.insertInto('council').values({ org_id: 'GB-LAE-STF', name: 'Staff Test Council' }).execute();
+    await t.handle.db
+      .insertInto('spend_supplier')
+      .values({
+        council_org_id: 'GB-LAE-STF',
+        name: 'Maybe Group',
+        name_key: 'maybe group',
+        classification: 'uncertain',
+      })
+      .execute();
+    const busy = await officer.get('/staff');
+    expect(busy.body).toContain('1 supplier to review');
+    expect(busy.body).not.toContain('Nothing is waiting');
+  });
+});
+
 describe('managing users', () => {
   it('finds users, changes a role, and shows the change in the audit log', async () => {
     const admin = await t.as('admin', { name: 'Ann Admin' });

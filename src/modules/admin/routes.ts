@@ -8,7 +8,7 @@ import { EMAIL_PATTERN } from '../accounts/rules.ts';
 import { STAFF_ROLES } from '../accounts/service.ts';
 import type { ModuleRoutes } from '../index.ts';
 import { escapeHtml, formatDateTime, pageNumber, pagination, serviceLinks } from './present.ts';
-import { adminCounts, auditEntityTypes } from './queries.ts';
+import { adminCounts, auditEntityTypes, staffWaiting } from './queries.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -37,9 +37,19 @@ const routes: ModuleRoutes = async (app, { services }) => {
   const { accounts, audit, outbox, db, config } = services;
   const admin = { config: { access: ADMIN } };
 
-  app.get('/staff', { config: { access: STAFF } }, async (request, reply) =>
-    reply.view('admin/views/staff.njk', { title: 'Staff home', isAdmin: request.user!.role === 'admin' }),
-  );
+  app.get('/staff', { config: { access: STAFF } }, async (request, reply) => {
+    const role = request.user!.role;
+    const [verification, waiting] = await Promise.all([services.organisations.verificationQueue(), staffWaiting(db)]);
+    return reply.view('admin/views/staff.njk', {
+      title: 'Staff home',
+      isAdmin: role === 'admin',
+      // The same roles the pages themselves let in.
+      canImportSpend: role === 'commissioner' || role === 'officer',
+      canImportRegisters: role === 'officer' || role === 'admin',
+      verification: verification.length,
+      waiting,
+    });
+  });
 
   app.get('/admin', admin, async (_request, reply) =>
     reply.view('admin/views/dashboard.njk', { title: 'Administration', counts: await adminCounts(db) }),
