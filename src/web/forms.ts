@@ -37,3 +37,47 @@ export function asArray(value: unknown): string[] {
   if (value === undefined || value === null || value === '') return [];
   return (Array.isArray(value) ? value : [value]).map(String).filter((v) => v !== '');
 }
+
+/**
+ * A GOV.UK date input's three boxes (day, month, year) read as 'YYYY-MM-DD'; null when all three are empty;
+ * otherwise what is wrong: the parts left empty, or that it is not a real date.
+ */
+export function readDate(
+  day: unknown,
+  month: unknown,
+  year: unknown,
+): string | null | { missing: string } | { invalid: true } {
+  const [d, m, y] = [day, month, year].map((v) => String(v ?? '').trim()) as [string, string, string];
+  if (!d && !m && !y) return null;
+  if (!d || !m || !y) return { missing: [!d && 'day', !m && 'month', !y && 'year'].filter(Boolean).join(' and ') };
+  if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return { invalid: true };
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  if (date.getUTCFullYear() !== Number(y) || date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d))
+    return { invalid: true };
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * The date from the boxes `name-day`, `name-month`, `name-year` of a form body as 'YYYY-MM-DD', or '' with an
+ * issue added saying what to do ("Enter the closing date", "… must include a month", "… must be a real date").
+ */
+export function dateFrom(
+  body: Record<string, unknown>,
+  name: string,
+  label: string,
+  issues: { field: string; message: string }[],
+  needed: boolean,
+): string {
+  const read = readDate(body[`${name}-day`], body[`${name}-month`], body[`${name}-year`]);
+  const Label = `${label[0]!.toUpperCase()}${label.slice(1)}`;
+  if (read === null) {
+    if (needed) issues.push({ field: name, message: `Enter ${label}` });
+    return '';
+  }
+  if (typeof read === 'string') return read;
+  issues.push({
+    field: name,
+    message: 'missing' in read ? `${Label} must include a ${read.missing}` : `${Label} must be a real date`,
+  });
+  return '';
+}

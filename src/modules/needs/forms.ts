@@ -1,23 +1,12 @@
 import { z } from 'zod';
 import type { CoproductionLevel, NeedsContributionKind, NeedsStatus } from '../../db/schema.ts';
-import { asArray } from '../../web/forms.ts';
+import { asArray, readDate } from '../../web/forms.ts';
 import type { AssessmentInput } from './service.ts';
 
 // The needs forms: what a person types, checked and turned into what the service stores.
 
 const levels = ['informing', 'consultation', 'engagement', 'co_design', 'co_production'] as const;
 const statusValues = ['draft', 'open', 'closed', 'published'] as const;
-
-/** Day, month and year boxes → 'YYYY-MM-DD', null when all three are empty, 'invalid' otherwise. */
-export function parseDateParts(day: unknown, month: unknown, year: unknown): string | null | 'invalid' {
-  const [d, m, y] = [day, month, year].map((v) => String(v ?? '').trim());
-  if (!d && !m && !y) return null;
-  if (!/^\d{1,2}$/.test(d!) || !/^\d{1,2}$/.test(m!) || !/^\d{4}$/.test(y!)) return 'invalid';
-  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  if (date.getUTCFullYear() !== Number(y) || date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d))
-    return 'invalid';
-  return date.toISOString().slice(0, 10);
-}
 
 export const assessmentForm = z
   .object({
@@ -48,7 +37,8 @@ export const assessmentForm = z
     'closes_at-year': z.string().optional(),
   })
   .transform((v, ctx) => {
-    const closesAt = parseDateParts(v['closes_at-day'], v['closes_at-month'], v['closes_at-year']);
+    const read = readDate(v['closes_at-day'], v['closes_at-month'], v['closes_at-year']);
+    const closesAt = read === null || typeof read === 'string' ? read : 'invalid';
     if (closesAt === 'invalid') {
       ctx.addIssue({
         code: 'custom',

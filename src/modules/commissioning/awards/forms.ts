@@ -1,5 +1,5 @@
+import { dateFrom } from '../../../web/forms.ts';
 import { parsePounds, parseTarget, penceToField } from '../applications/rules.ts';
-import { dateFrom } from '../opportunities/forms.ts';
 import type { MonitoringFrequency, MonitoringLevel } from './rules.ts';
 import type { AwardInput, AwardKind, Issue } from './service.ts';
 

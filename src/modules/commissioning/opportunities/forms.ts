@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { OpportunityRoute } from '../../../db/schema.ts';
-import { asArray } from '../../../web/forms.ts';
-import { parseDateParts } from '../../needs/forms.ts';
+import { asArray, dateFrom, readDate } from '../../../web/forms.ts';
 import { serviceAreas } from '../../place/codelists.ts';
 import { type DetailsInput, type Filters, londonTime, routes, statusLabels } from './service.ts';
 
@@ -69,35 +68,6 @@ const required = (message: string, label: string, max: number) =>
     .trim()
     .min(1, message)
     .max(max, `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`);
-
-/** A GOV.UK date input (name-day, name-month, name-year) as 'YYYY-MM-DD', '' when left empty, or an issue. */
-export function dateFrom(body: Body, name: string, label: string, issues: Issue[], needed: boolean): string {
-  const get = (k: string) => String(body[`${name}-${k}`] ?? '').trim();
-  const [d, m, y] = [get('day'), get('month'), get('year')];
-  if (!d && !m && !y) {
-    if (needed) issues.push({ field: name, message: `Enter ${label}` });
-    return '';
-  }
-  if (!d || !m || !y) {
-    const missing = [!d && 'day', !m && 'month', !y && 'year'].filter(Boolean).join(' and ');
-    issues.push({ field: name, message: `${label[0]!.toUpperCase()}${label.slice(1)} must include a ${missing}` });
-    return '';
-  }
-  const [day, month, year] = [Number(d), Number(m), Number(y)];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (
-    !/^\d{1,2}$/.test(d) ||
-    !/^\d{1,2}$/.test(m) ||
-    !/^\d{4}$/.test(y) ||
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day
-  ) {
-    issues.push({ field: name, message: `${label[0]!.toUpperCase()}${label.slice(1)} must be a real date` });
-    return '';
-  }
-  return date.toISOString().slice(0, 10);
-}
 
 /** '17:00', '5pm', '5:30pm', '09:15' → 'HH:MM', or null. */
 export function timeFrom(value: string): string | null {
@@ -336,11 +306,12 @@ export function parseFilters(query: Record<string, unknown>, wardCodes: string[]
   // Day, month and year boxes, as the form has them; or one year-month-day value, as a link may carry it.
   const parts = ['day', 'month', 'year'].map((p) => get(`closing_before-${p}`));
   const iso = get('closing_before');
-  const before = parts.some(Boolean)
-    ? parseDateParts(parts[0], parts[1], parts[2])
+  const read = parts.some(Boolean)
+    ? readDate(parts[0], parts[1], parts[2])
     : iso
-      ? (parseDateParts(...(iso.split('-').reverse() as [string, string, string])) ?? 'invalid')
+      ? (readDate(...(iso.split('-').reverse() as [string, string, string])) ?? { invalid: true as const })
       : null;
+  const before = read === null || typeof read === 'string' ? read : 'invalid';
   if (before === 'invalid') {
     errors.push({
       field: 'closing_before',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateFrom } from '../../../web/forms.ts';
 import { sectionKeys } from './sections.ts';
 
 // The forms of the specifications pages, with messages written for the person filling them in.
@@ -94,29 +95,11 @@ const count = (label: string) =>
 export function parseWorkshop(body: Record<string, unknown>, today = new Date()) {
   const issues: { field: string; message: string }[] = [];
   const get = (k: string) => String(body[k] ?? '').trim();
-  const [d, m, y] = [get('held_on-day'), get('held_on-month'), get('held_on-year')];
-  let heldOn = '';
-  if (!d && !m && !y) issues.push({ field: 'held_on', message: 'Enter the date of the workshop' });
-  else if (!d || !m || !y) {
-    const missing = [!d && 'day', !m && 'month', !y && 'year'].filter(Boolean).join(' and ');
-    issues.push({ field: 'held_on', message: `The date of the workshop must include a ${missing}` });
-  } else {
-    const day = Number(d);
-    const month = Number(m);
-    const year = Number(y);
-    const date = new Date(Date.UTC(year, month - 1, day));
-    if (
-      !/^\d{1,2}$/.test(d) ||
-      !/^\d{1,2}$/.test(m) ||
-      !/^\d{4}$/.test(y) ||
-      date.getUTCFullYear() !== year ||
-      date.getUTCMonth() !== month - 1 ||
-      date.getUTCDate() !== day
-    ) {
-      issues.push({ field: 'held_on', message: 'The date of the workshop must be a real date' });
-    } else if (date.getTime() > Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())) {
-      issues.push({ field: 'held_on', message: 'The date of the workshop must be today or in the past' });
-    } else heldOn = date.toISOString().slice(0, 10);
+  let heldOn = dateFrom(body, 'held_on', 'the date of the workshop', issues, true);
+  const todayIso = today.toISOString().slice(0, 10);
+  if (heldOn > todayIso) {
+    issues.push({ field: 'held_on', message: 'The date of the workshop must be today or in the past' });
+    heldOn = '';
   }
   const participants: Record<string, number> = {};
   for (const role of workshopRoles) {
