@@ -9,6 +9,7 @@ import * as m20261125000900 from './20261125000900_specifications.ts';
 import * as m20261125001000 from './20261125001000_opportunities.ts';
 import * as m20261125001100 from './20261125001100_opportunity_cancellation.ts';
 import * as m20261125001200 from './20261125001200_job_heartbeat.ts';
+import * as m20261207000100 from './20261207000100_name_key_kept.ts';
 
 // Listed explicitly: file discovery cannot import .ts under every runner. Append new migrations in order.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261125001000_opportunities': m20261125001000,
   '20261125001100_opportunity_cancellation': m20261125001100,
   '20261125001200_job_heartbeat': m20261125001200,
+  '20261207000100_name_key_kept': m20261207000100,
 };

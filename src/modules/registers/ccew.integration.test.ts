@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/support/app.ts';
+import { organisationNameKey } from '../spend/names.ts';
 import { organisationWithIdentifier } from './test-support.ts';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
@@ -185,6 +186,27 @@ describe('importing the Charity Commission for England and Wales register', () =
       .where('organisation_id', '=', org.id)
       .execute();
     expect(alternative).toEqual([{ name: 'Addiscombe Seniors Lunch Club' }]);
+  });
+
+  it('writes each name with its key for supplier matching, and forgets the key when only the name changes', async () => {
+    const db = t.handle.db;
+    const imported = await db
+      .selectFrom('organisation')
+      .select(['name', 'name_key'])
+      .where('source', 'like', 'register:%')
+      .execute();
+    expect(imported.length).toBeGreaterThan(0);
+    for (const o of imported) expect(o.name_key).toBe(organisationNameKey(o.name));
+    const others = await db.selectFrom('organisation_name').select(['name', 'name_key']).execute();
+    expect(others.length).toBeGreaterThan(0);
+    for (const n of others) expect(n.name_key).toBe(organisationNameKey(n.name));
+
+    // A profile edit changes the name alone: the key is forgotten, and filled again before the next resolution.
+    const org = (await orgByIdentifier('GB-CHC-1190001'))!;
+    await db.updateTable('organisation').set({ name: 'Norbury Food Share Hub' }).where('id', '=', org.id).execute();
+    expect((await orgByIdentifier('GB-CHC-1190001'))!.name_key).toBeNull();
+    expect(await t.services.spendResolution.refreshNameKeys()).toBeGreaterThanOrEqual(1);
+    expect((await orgByIdentifier('GB-CHC-1190001'))!.name_key).toBe('norbury food share hub');
   });
 
   it.each([

@@ -5,6 +5,7 @@ import type { ClassificationList } from '../../db/schema.ts';
 import type { Item, WriteResult } from '../../imports/runner.ts';
 import { schemeOf } from '../organisations/identifiers.ts';
 import { RESERVED_SLUGS, slugify } from '../organisations/slugs.ts';
+import { organisationNameKey } from '../spend/names.ts';
 
 /** Register facts: always the register's word. `undefined` means the file does not say. */
 export type RegisterFacts = {
@@ -304,7 +305,11 @@ export function createRegisterWriter(source: string) {
       (org) => primary.get(org.id) ?? '',
     );
 
-    const upserts = [...created, ...dirty].map((id) => orgs.get(id)!);
+    // Each name with its key for supplier matching, so a spend resolution after the import has none to fill in.
+    const upserts = [...created, ...dirty].map((id) => {
+      const org = orgs.get(id)!;
+      return { ...org, name_key: organisationNameKey(org.name) };
+    });
     if (upserts.length) {
       await trx
         .insertInto('organisation')
@@ -312,6 +317,7 @@ export function createRegisterWriter(source: string) {
         .onConflict((oc) =>
           oc.column('id').doUpdateSet((eb) => ({
             name: eb.ref('excluded.name'),
+            name_key: eb.ref('excluded.name_key'),
             source: eb.ref('excluded.source'),
             listed: eb.ref('excluded.listed'),
             legal_form: eb.ref('excluded.legal_form'),
@@ -334,7 +340,9 @@ export function createRegisterWriter(source: string) {
     }
     const identifierRows = newIdentifiers.filter((r) => live(r.organisation_id));
     if (identifierRows.length) await trx.insertInto('organisation_identifier').values(identifierRows).execute();
-    const nameRows = newNames.filter((r) => live(r.organisation_id));
+    const nameRows = newNames
+      .filter((r) => live(r.organisation_id))
+      .map((r) => ({ ...r, name_key: organisationNameKey(r.name) }));
     if (nameRows.length) {
       await trx
         .insertInto('organisation_name')

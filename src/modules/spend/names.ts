@@ -55,6 +55,11 @@ export function normaliseSupplierName(name: string): string {
   return tidy(fold(legal));
 }
 
+/** The key an organisation's name is matched by (a name that normalises to nothing keeps its lower case). */
+export function organisationNameKey(name: string): string {
+  return normaliseSupplierName(name) || name.toLowerCase();
+}
+
 // Other spellings of one name, as councils and registers differ in writing them. Each turns a key into another
 // key, or returns it unchanged. Registers keep their own keys, so a supplier's name is tried in each form.
 const SPELLINGS: ((key: string) => string)[] = [

@@ -3,7 +3,7 @@ import type { Database } from '../../../db/index.ts';
 import type { SupplierClassification } from '../../../db/schema.ts';
 import type { AuditService } from '../../audit/service.ts';
 import { identifierCandidates, normaliseIdentifier } from '../../organisations/identifiers.ts';
-import { normaliseSupplierName, supplierNameVariants } from '../names.ts';
+import { normaliseSupplierName, organisationNameKey, supplierNameVariants } from '../names.ts';
 import { classifyByRules, exclusionFor } from './rules.ts';
 import { TrigramIndex } from './trigram-join.ts';
 
@@ -87,7 +87,7 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
       if (!rows.length) break;
       await sql`
         update organisation o set name_key = v.key
-        from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => normaliseSupplierName(r.name) || r.name.toLowerCase())}::text[]) as v(id, key)
+        from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => organisationNameKey(r.name))}::text[]) as v(id, key)
         where o.id = v.id
       `.execute(db);
       filled += rows.length;
@@ -103,7 +103,7 @@ export function createSpendResolutionService({ db, audit }: { db: Database; audi
       await sql`
         update organisation_name n set name_key = v.key
         from unnest(${rows.map((r) => r.organisation_id)}::uuid[], ${rows.map((r) => r.name)}::text[],
-          ${rows.map((r) => normaliseSupplierName(r.name) || r.name.toLowerCase())}::text[]) as v(id, name, key)
+          ${rows.map((r) => organisationNameKey(r.name))}::text[]) as v(id, name, key)
         where n.organisation_id = v.id and n.name = v.name
       `.execute(db);
       filled += rows.length;
