@@ -43,6 +43,10 @@ describe('the staff home', () => {
     const commissioner = await (await t.as('commissioner')).get('/staff');
     expect(commissioner.body).not.toContain('href="/admin/imports"');
     expect(commissioner.body).toContain('href="/needs/new"');
+    // An administrator may use every page, so is offered both imports.
+    const admin = await (await t.as('admin')).get('/staff');
+    expect(admin.body).toContain('href="/spend/imports"');
+    expect(admin.body).toContain('href="/admin/imports"');
 
     await t.handle.db.insertInto('council').values({ org_id: 'GB-LAE-STF', name: 'Staff Test Council' }).execute();
     await t.handle.db

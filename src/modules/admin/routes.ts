@@ -1,12 +1,14 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../../db/schema.ts';
-import { ADMIN, roleLabels, roles, STAFF } from '../../web/access.ts';
+import { ADMIN, allows, roleLabels, roles, STAFF } from '../../web/access.ts';
 import { formErrors, parseForm } from '../../web/forms.ts';
 import { toGovukTable } from '../../web/table.ts';
 import { EMAIL_PATTERN } from '../accounts/rules.ts';
 import { STAFF_ROLES } from '../accounts/service.ts';
 import type { ModuleRoutes } from '../index.ts';
+import { REGISTER_IMPORTERS } from '../registers/routes.ts';
+import { SPEND_IMPORTERS } from '../spend/import/routes.ts';
 import { escapeHtml, formatDateTime, pageNumber, pagination, serviceLinks } from './present.ts';
 import { adminCounts, auditEntityTypes, staffWaiting } from './queries.ts';
 
@@ -43,9 +45,9 @@ const routes: ModuleRoutes = async (app, { services }) => {
     return reply.view('admin/views/staff.njk', {
       title: 'Staff home',
       isAdmin: role === 'admin',
-      // The same roles the pages themselves let in.
-      canImportSpend: role === 'commissioner' || role === 'officer',
-      canImportRegisters: role === 'officer' || role === 'admin',
+      // The roles the import pages themselves let in.
+      canImportSpend: allows(SPEND_IMPORTERS, role),
+      canImportRegisters: allows(REGISTER_IMPORTERS, role),
       verification: verification.length,
       waiting,
     });

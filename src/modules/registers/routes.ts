@@ -13,7 +13,8 @@ import type { ModuleRoutes } from '../index.ts';
 import type { JobView } from './service.ts';
 
 // Who may import registers: administrators and the infrastructure body's officers.
-const IMPORTERS: readonly Role[] = ['officer', 'admin'];
+export const REGISTER_IMPORTERS: readonly Role[] = ['officer', 'admin'];
+const IMPORTERS = REGISTER_IMPORTERS;
 
 const rejectedTable = (job: JobView): TableModel<{ line: number; reason: string }> => ({
   caption: 'Rejected rows',

@@ -18,7 +18,8 @@ import { FIELD_LABELS, REQUIRED_FIELDS, SPEND_FIELDS, type SpendField } from './
 import type { SpendJobView } from './jobs.ts';
 
 // Commissioners and the infrastructure body's officers import spend (administrators always may).
-const IMPORTERS: readonly Role[] = ['commissioner', 'officer'];
+export const SPEND_IMPORTERS: readonly Role[] = ['commissioner', 'officer'];
+const IMPORTERS = SPEND_IMPORTERS;
 const ORG_ID = /^GB-[A-Z]+-[A-Za-z0-9]+$/;
 const OTHER = 'other';
 
