@@ -1,5 +1,4 @@
-import type { FastifyInstance } from 'fastify';
-import type { Services } from '../services.ts';
+import type { ModuleRoutes } from '../web/module.ts';
 import accounts from './accounts/routes.ts';
 import admin from './admin/routes.ts';
 import applications from './commissioning/applications/routes.ts';
@@ -16,8 +15,6 @@ import registers from './registers/routes.ts';
 import spendImport from './spend/import/routes.ts';
 import spendMeasure from './spend/measure/routes.ts';
 import spendResolution from './spend/resolution/routes.ts';
-
-export type ModuleRoutes = (app: FastifyInstance, options: { services: Services }) => Promise<void>;
 
 // Each capability registers its routes here, in one place.
 export const modules: ModuleRoutes[] = [

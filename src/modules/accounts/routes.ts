@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { STAFF } from '../../web/access.ts';
 import { formErrors } from '../../web/forms.ts';
+import type { ModuleRoutes } from '../../web/module.ts';
 import { SESSION_COOKIE } from '../../web/plugin.ts';
-import type { ModuleRoutes } from '../index.ts';
 import { EMAIL_PATTERN, homeFor, passwordProblem, safeNextPath } from './rules.ts';
 import { SESSION_DAYS } from './sessions.ts';
 

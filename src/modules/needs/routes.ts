@@ -3,8 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../db/schema.ts';
 import { STAFF } from '../../web/access.ts';
 import { type FieldErrors, formErrors, parseForm } from '../../web/forms.ts';
+import type { ModuleRoutes } from '../../web/module.ts';
 import { toGovukTable } from '../../web/table.ts';
-import type { ModuleRoutes } from '../index.ts';
 import { acceptedExtensions, acceptedLabel, type DataTable, MAX_DOCUMENT_BYTES } from './evidence.ts';
 import { assessmentForm, contributionForm, evidenceForm, hideForm, respondForm, valuesFrom } from './forms.ts';
 import {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { pendingMigrations } from '../../db/migrate.ts';
-import type { ModuleRoutes } from '../index.ts';
+import type { ModuleRoutes } from '../../web/module.ts';
 
 // The pages every service has: home, cookies, accessibility, privacy, contact, health.
 const routes: ModuleRoutes = async (app, { services }) => {

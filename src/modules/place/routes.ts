@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ADMIN } from '../../web/access.ts';
 import { parseForm } from '../../web/forms.ts';
-import type { ModuleRoutes } from '../index.ts';
+import type { ModuleRoutes } from '../../web/module.ts';
 
 const priorityForm = z.object({
   title: z.string().trim().min(1, 'Enter a title for the priority').max(200, 'Title must be 200 characters or fewer'),

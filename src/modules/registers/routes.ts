@@ -7,9 +7,9 @@ import type { Role } from '../../db/schema.ts';
 import { MAX_REJECTED_LISTED } from '../../imports/runner.ts';
 import { newUploadPath } from '../../imports/uploads.ts';
 import { formErrors } from '../../web/forms.ts';
+import type { ModuleRoutes } from '../../web/module.ts';
 import { selfUpdating } from '../../web/self-updating.ts';
 import { type TableModel, toCsv, toGovukTable } from '../../web/table.ts';
-import type { ModuleRoutes } from '../index.ts';
 import type { JobView } from './service.ts';
 
 // Who may import registers: administrators and the infrastructure body's officers.

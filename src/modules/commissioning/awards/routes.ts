@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formErrors } from '../../../web/forms.ts';
-import type { ModuleRoutes } from '../../index.ts';
+import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse } from '../http.ts';
 import { awardValues, parseAward, paymentRows } from './forms.ts';
 import { frequencyLabels, levelLabels, planText } from './rules.ts';

@@ -1,4 +1,4 @@
-import type { ModuleRoutes } from '../../index.ts';
+import type { ModuleRoutes } from '../../../web/module.ts';
 
 // OCDS open data: anyone may read and reuse it, from any web page.
 const routes: ModuleRoutes = async (app, { services }) => {

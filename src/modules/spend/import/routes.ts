@@ -11,9 +11,9 @@ import { MAX_REJECTED_LISTED } from '../../../imports/runner.ts';
 import { normaliseHeading } from '../../../imports/table.ts';
 import { newUploadPath } from '../../../imports/uploads.ts';
 import { formErrors } from '../../../web/forms.ts';
+import type { ModuleRoutes } from '../../../web/module.ts';
 import { selfUpdating } from '../../../web/self-updating.ts';
 import { type TableModel, toCsv, toGovukTable } from '../../../web/table.ts';
-import type { ModuleRoutes } from '../../index.ts';
 import { FIELD_LABELS, REQUIRED_FIELDS, SPEND_FIELDS, type SpendField } from './columns.ts';
 import type { SpendJobView } from './jobs.ts';
 

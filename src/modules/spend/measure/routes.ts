@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { STAFF } from '../../../web/access.ts';
 import { asArray, parseForm } from '../../../web/forms.ts';
+import type { ModuleRoutes } from '../../../web/module.ts';
 import { toCsv, toGovukTable } from '../../../web/table.ts';
-import type { ModuleRoutes } from '../../index.ts';
 import { charts, money, moneyWhole, type TableName, tableNames, tables, toJson } from './present.ts';
 import { excludable, type MeasureOptions } from './service.ts';
 

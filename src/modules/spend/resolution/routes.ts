@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../../../db/schema.ts';
 import { asArray } from '../../../web/forms.ts';
-import type { ModuleRoutes } from '../../index.ts';
+import type { ModuleRoutes } from '../../../web/module.ts';
 
 // Who reviews suppliers: infrastructure officers and commissioners (admins always may).
 const REVIEWERS: readonly Role[] = ['officer', 'commissioner', 'admin'];
