@@ -1,4 +1,4 @@
-import type { Role } from '../db/schema.ts';
+import { ADMIN_ROLES, roleLabels as labels, ROLES, type Role, STAFF_ROLES } from '../kernel/roles.ts';
 
 /**
  * Who may use a route. Every route declares one in `config.access`; the app refuses to start otherwise.
@@ -8,19 +8,12 @@ import type { Role } from '../db/schema.ts';
  */
 export type Access = 'public' | 'signed-in' | readonly Role[];
 
-export const roles: readonly Role[] = ['resident', 'vcs_member', 'officer', 'commissioner', 'admin'];
-
-export const roleLabels: Record<Role, string> = {
-  resident: 'Resident',
-  vcs_member: 'VCS member',
-  officer: 'Infrastructure officer',
-  commissioner: 'Commissioner',
-  admin: 'Administrator',
-};
+export const roles = ROLES;
+export const roleLabels = labels;
 
 /** Staff roles: people working for the council or the infrastructure body. */
-export const STAFF: readonly Role[] = ['officer', 'commissioner', 'admin'];
-export const ADMIN: readonly Role[] = ['admin'];
+export const STAFF: readonly Role[] = STAFF_ROLES;
+export const ADMIN: readonly Role[] = ADMIN_ROLES;
 
 export function allows(access: Access, role: Role | null): boolean {
   if (access === 'public') return true;

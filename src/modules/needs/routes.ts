@@ -1,10 +1,10 @@
-import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../db/schema.ts';
 import { STAFF } from '../../web/access.ts';
 import { type FieldErrors, formErrors, parseForm } from '../../web/forms.ts';
 import type { ModuleRoutes } from '../../web/module.ts';
 import { toGovukTable } from '../../web/table.ts';
+import { readUpload, takeBytes } from '../../web/upload.ts';
 import { acceptedExtensions, acceptedLabel, type DataTable, MAX_DOCUMENT_BYTES } from './evidence.ts';
 import { assessmentForm, contributionForm, evidenceForm, hideForm, respondForm, valuesFrom } from './forms.ts';
 import {
@@ -38,7 +38,6 @@ const dataTable = (table: DataTable) =>
 const routes: ModuleRoutes = async (app, { services }) => {
   const needs = services.needs;
   // Documents are only accepted here, bounded by size.
-  await app.register(multipart, { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 5, parts: 6 } });
 
   async function formChoices() {
     const [wards, priorities] = await Promise.all([services.place.wards(), services.place.priorities()]);
@@ -242,36 +241,18 @@ const routes: ModuleRoutes = async (app, { services }) => {
         { status: 400 },
         { ...formErrors([{ field: 'file', message }]), values: { ...values, kind: 'document' } },
       );
-    if (!request.isMultipart()) return docFail('Select a document to upload');
-    const fields: Record<string, string> = {};
-    let fileName = '';
-    let bytes: Buffer | undefined;
-    try {
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          fileName = part.filename ?? '';
-          bytes = await part.toBuffer();
-        } else fields[part.fieldname] = String(part.value ?? '');
-      }
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') {
-        return docFail(
-          code === 'FST_REQ_FILE_TOO_LARGE'
-            ? 'The selected file must be smaller than 10 MB'
-            : 'Upload one document at a time',
-          fields,
-        );
-      }
-      throw error;
-    }
-    if (!bytes || !fileName) return docFail('Select a document to upload', fields);
+    const form = await readUpload(request, { kind: 'document', maxBytes: MAX_DOCUMENT_BYTES, maxFields: 5 });
+    if (!form.ok) return docFail(form.message, form.fields);
+    const { fields, file } = form;
+    if (!file) return docFail('Select a document to upload', fields);
+    const fileName = file.name;
+    const bytes = await takeBytes(file);
     const result = await needs.addEvidence(request.user!, slug, {
       kind: 'document',
       title: fields.doc_title ?? '',
       body: fields.doc_body ?? '',
       fileName,
-      bytes: new Uint8Array(bytes),
+      bytes,
     });
     if (!result.ok) {
       if (result.status === 404) return refused(reply, result);

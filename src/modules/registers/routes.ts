@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import multipart from '@fastify/multipart';
+import type { FastifyReply } from 'fastify';
 import type { Role } from '../../db/schema.ts';
 import { MAX_REJECTED_LISTED } from '../../imports/runner.ts';
-import { newUploadPath } from '../../imports/uploads.ts';
 import { formErrors } from '../../web/forms.ts';
 import type { ModuleRoutes } from '../../web/module.ts';
 import { selfUpdating } from '../../web/self-updating.ts';
 import { type TableModel, toCsv, toGovukTable } from '../../web/table.ts';
+import { readUpload } from '../../web/upload.ts';
 import type { JobView } from './service.ts';
 
 // Who may import registers: administrators and the infrastructure body's officers.
@@ -28,7 +25,6 @@ const rejectedTable = (job: JobView): TableModel<{ line: number; reason: string 
 const routes: ModuleRoutes = async (app, { services }) => {
   const { config } = services;
   // Uploads are only accepted here, with the configured size limit.
-  await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 5, parts: 6 } });
 
   const formatItems = (selected = '') => [
     { value: '', text: 'Recognise from the file', selected: selected === '' },
@@ -45,50 +41,30 @@ const routes: ModuleRoutes = async (app, { services }) => {
     return reply.view('registers/views/imports.njk', { title: 'Imports', jobs });
   });
 
-  app.get('/admin/imports/register', { config: { access: IMPORTERS } }, async (_request, reply) =>
+  const uploadPage = (reply: FastifyReply, form: Record<string, unknown> = { values: {}, errors: {} }) =>
     reply.view('registers/views/upload.njk', {
       title: 'Import a register',
       backLink: '/admin/imports',
-      formats: formatItems(),
+      formats: formatItems((form.values as { format?: string } | undefined)?.format),
       limitMb: Math.round(config.uploadLimitBytes / 1024 / 1024),
-      values: {},
-      errors: {},
-    }),
-  );
+      ...form,
+    });
+
+  app.get('/admin/imports/register', { config: { access: IMPORTERS } }, async (_request, reply) => uploadPage(reply));
 
   app.post('/admin/imports/register', { config: { access: IMPORTERS } }, async (request, reply) => {
-    if (!request.isMultipart()) {
-      return reply.errorPage(400, 'Sorry, there is a problem with your request', [
-        'Choose a file on the import page and select "Upload and import".',
-      ]);
-    }
-    let path: string | undefined;
-    let fileName = '';
-    let size = 0;
-    const fields: Record<string, string> = {};
-    try {
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          fileName = part.filename ?? '';
-          path = await newUploadPath('register', randomUUID());
-          part.file.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-          });
-          await pipeline(part.file, createWriteStream(path));
-        } else {
-          fields[part.fieldname] = String(part.value ?? '');
-        }
-      }
-    } catch (error) {
-      if (path) await rm(path, { force: true });
-      throw error;
-    }
+    const form = await readUpload(request, { kind: 'register', maxBytes: config.uploadLimitBytes, maxFields: 5 });
+    if (!form.ok)
+      return uploadPage(reply.code(400), formErrors([{ field: form.field, message: form.message }], form.fields));
+    const { fields, file } = form;
+    const path = file?.path;
+    const fileName = file?.name ?? '';
     const format = fields.format ?? '';
     const issues: { field: string; message: string }[] = [];
-    if (!path || !fileName || size === 0) {
+    if (!file) {
       issues.push({
         field: 'file',
-        message: fileName && size === 0 ? 'The selected file is empty' : 'Select a register file to import',
+        message: 'Select a register file to import',
       });
     }
     if (format && !services.registers.formats.some((f) => f.name === format)) {
@@ -96,13 +72,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     }
     if (issues.length) {
       if (path) await rm(path, { force: true });
-      return reply.code(400).view('registers/views/upload.njk', {
-        title: 'Import a register',
-        backLink: '/admin/imports',
-        formats: formatItems(format),
-        limitMb: Math.round(config.uploadLimitBytes / 1024 / 1024),
-        ...formErrors(issues, { format }),
-      });
+      return uploadPage(reply.code(400), formErrors(issues, { format }));
     }
     const jobId = await services.registers.startJob({
       path: path!,

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STAFF } from '../../../web/access.ts';
 import { formErrors, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
-import { actorOf, refuse } from '../http.ts';
+import { actorOf, refuse } from '../../../web/refusal.ts';
 import { aboutForm, parseBudget, parseCommitments, partnerForm, startForm, withdrawForm } from './forms.ts';
 import { penceToField } from './rules.ts';
 

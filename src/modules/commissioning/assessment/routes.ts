@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STAFF } from '../../../web/access.ts';
 import { asArray, formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
-import { actorOf, refuse as refusePage } from '../http.ts';
+import { actorOf, refuse as refusePage } from '../../../web/refusal.ts';
 import type { DecisionInput, ModerationInput, Refusal, ScoreInput } from './service.ts';
 
 type Slug = { Params: { slug: string } };

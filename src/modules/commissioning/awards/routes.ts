@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
-import { actorOf, refuse } from '../http.ts';
+import { actorOf, refuse } from '../../../web/refusal.ts';
 import { awardValues, parseAward, paymentRows } from './forms.ts';
 import { frequencyLabels, levelLabels, planText } from './rules.ts';
 

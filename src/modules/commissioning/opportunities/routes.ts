@@ -1,12 +1,12 @@
-import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STAFF } from '../../../web/access.ts';
 import { formErrors, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
+import { actorOf, refuse, viewerOf } from '../../../web/refusal.ts';
+import { readUpload, takeBytes } from '../../../web/upload.ts';
 import { pageNumber, pagination } from '../../admin/present.ts';
 import { acceptedExtensions, acceptedLabel, MAX_DOCUMENT_BYTES } from '../../needs/evidence.ts';
 import { serviceAreas } from '../../place/codelists.ts';
-import { actorOf, refuse, viewerOf } from '../http.ts';
 import { atomFeed } from './feed.ts';
 import {
   answerForm,
@@ -47,7 +47,6 @@ function detailsErrors(issues: { field: string; message: string }[], body: Body)
 const routes: ModuleRoutes = async (app, { services }) => {
   const opps = services.opportunities;
   // Documents for bidders are only accepted here, bounded by size.
-  await app.register(multipart, { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 3, parts: 4 } });
 
   async function choices(values: Body = {}) {
     const wards = await services.place.wards();
@@ -542,30 +541,15 @@ const routes: ModuleRoutes = async (app, { services }) => {
   app.post<Slug>('/opportunities/:slug/documents', { config: { access: STAFF } }, async (request, reply) => {
     const fail = (field: string, message: string, values: Body = {}) =>
       documentsPage(request, reply.code(400), formErrors([{ field, message }], values));
-    if (!request.isMultipart()) return fail('file', 'Select a document to upload');
-    const fields: Record<string, string> = {};
-    let fileName = '';
-    let bytes: Buffer | undefined;
-    try {
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          fileName = part.filename ?? '';
-          bytes = await part.toBuffer();
-        } else fields[part.fieldname] = String(part.value ?? '');
-      }
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE')
-        return fail('file', 'The selected file must be smaller than 10 MB', fields);
-      if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
-        return fail('file', 'Upload one document at a time', fields);
-      }
-      throw error;
-    }
+    const form = await readUpload(request, { kind: 'document', maxBytes: MAX_DOCUMENT_BYTES, maxFields: 3 });
+    if (!form.ok) return fail(form.field, form.message, form.fields);
+    const { fields } = form;
+    const fileName = form.file?.name ?? '';
+    const bytes = form.file ? await takeBytes(form.file) : new Uint8Array();
     const result = await opps.addDocument(actorOf(request), request.params.slug, {
       title: fields.title ?? '',
       fileName,
-      bytes: new Uint8Array(bytes ?? []),
+      bytes,
     });
     if (!result.ok) {
       if (result.issues?.[0]) return fail(result.issues[0].field, result.issues[0].message, fields);

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STAFF } from '../../../web/access.ts';
 import { formErrors, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
-import { actorOf, refuse, viewerOf } from '../http.ts';
+import { actorOf, refuse, viewerOf } from '../../../web/refusal.ts';
 import {
   commentForm,
   coproducerForm,

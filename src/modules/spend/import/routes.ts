@@ -1,19 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import multipart from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import type { Role } from '../../../db/schema.ts';
 import { isImportError } from '../../../imports/errors.ts';
 import { MAX_REJECTED_LISTED } from '../../../imports/runner.ts';
 import { normaliseHeading } from '../../../imports/table.ts';
-import { newUploadPath } from '../../../imports/uploads.ts';
 import { formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { selfUpdating } from '../../../web/self-updating.ts';
 import { type TableModel, toCsv, toGovukTable } from '../../../web/table.ts';
+import { readUpload } from '../../../web/upload.ts';
 import { FIELD_LABELS, REQUIRED_FIELDS, SPEND_FIELDS, type SpendField } from './columns.ts';
 import type { SpendJobView } from './jobs.ts';
 
@@ -44,7 +39,6 @@ export function money(pounds: string): string {
 
 const routes: ModuleRoutes = async (app, { services }) => {
   const { config, spendImportJobs: jobs } = services;
-  await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 6, parts: 7 } });
   const limitMb = Math.round(config.uploadLimitBytes / 1024 / 1024);
 
   /** The place first, then its neighbours, then every other council already known. */
@@ -94,36 +88,12 @@ const routes: ModuleRoutes = async (app, { services }) => {
   );
 
   app.post('/spend/imports/new', { config: { access: IMPORTERS } }, async (request, reply) => {
-    if (!request.isMultipart()) {
-      return reply.errorPage(400, 'Sorry, there is a problem with your request', [
-        'Choose a file on the import page and select "Upload and import".',
-      ]);
-    }
-    let path: string | undefined;
-    let fileName = '';
-    let size = 0;
-    const fields: Record<string, string> = {};
-    try {
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          fileName = (part.filename ?? '').trim();
-          // The original extension helps the reader tell a workbook from a CSV.
-          const ext = extname(fileName)
-            .toLowerCase()
-            .replace(/[^.a-z0-9]/g, '');
-          path = await newUploadPath('spend', `${randomUUID()}${ext}`);
-          part.file.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-          });
-          await pipeline(part.file, createWriteStream(path));
-        } else {
-          fields[part.fieldname] = String(part.value ?? '').trim();
-        }
-      }
-    } catch (error) {
-      if (path) await rm(path, { force: true });
-      throw error;
-    }
+    const form = await readUpload(request, { kind: 'spend', maxBytes: config.uploadLimitBytes, maxFields: 6 });
+    if (!form.ok)
+      return uploadForm(reply, 400, formErrors([{ field: form.field, message: form.message }], form.fields));
+    const { fields, file } = form;
+    const path = file?.path;
+    const fileName = file?.name ?? '';
 
     const selected = fields.council ?? '';
     const otherOrgId = (fields.otherOrgId ?? '').toUpperCase().replace(/\s+/g, '');
@@ -159,10 +129,10 @@ const routes: ModuleRoutes = async (app, { services }) => {
     } else {
       council = selected;
     }
-    if (!path || !fileName || size === 0) {
+    if (!file) {
       issues.unshift({
         field: 'file',
-        message: fileName && size === 0 ? 'The selected file is empty' : 'Select a spend file to import',
+        message: 'Select a spend file to import',
       });
     }
     if (issues.length) {

@@ -1,12 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../../db/schema.ts';
+import type { Actor } from '../kernel/actor.ts';
+import type { Refusal, RefusalStatus } from '../kernel/result.ts';
 
-// What every commissioning page does with the person asking and with a service's refusal.
+// What every page does with the person asking and with a service's refusal: the one way a refusal becomes a page.
 
-export type Actor = { id: string; role: Role };
-type Refusal = { ok?: false; status: 400 | 401 | 403 | 404 | 409; message: string };
-
-const titles: Record<Refusal['status'], string> = {
+const titles: Record<RefusalStatus, string> = {
   400: 'There is a problem',
   401: 'You need to sign in',
   403: 'You cannot do this',
@@ -15,7 +13,11 @@ const titles: Record<Refusal['status'], string> = {
 };
 
 /** The error page for a refusal, titled by its status (or by a page's own title for that status). */
-export function refuse(reply: FastifyReply, refusal: Refusal, own: Partial<Record<Refusal['status'], string>> = {}) {
+export function refuse(
+  reply: FastifyReply,
+  refusal: Pick<Refusal, 'status' | 'message'> & { ok?: boolean },
+  own: Partial<Record<RefusalStatus, string>> = {},
+) {
   return reply.errorPage(refusal.status, own[refusal.status] ?? titles[refusal.status], [refusal.message]);
 }
 
