@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ownerFolders } from '../../src/db/owners.ts';
-import { ownershipProblems } from './ownership.ts';
-import { sourceFiles } from './source.ts';
+import { ownerOfFile, ownershipProblems } from './ownership.ts';
+import { importsOf, readSource, sourceFiles } from './source.ts';
 
 describe('table ownership', () => {
   it('every table in the schema has an owner whose folder exists', () => {
@@ -42,5 +42,17 @@ describe('table ownership', () => {
       'modules/spend/measure/queries.ts names audit_log, which audit owns',
       'modules/spend/measure/queries.ts names ward, which place owns',
     ]);
+  });
+
+  it("no module imports another's query files: it asks the owner's service, or joins a read model it publishes", () => {
+    const problems: string[] = [];
+    for (const file of sourceFiles()) {
+      const from = ownerOfFile(file);
+      for (const target of importsOf(file, readSource(file))) {
+        const to = ownerOfFile(target);
+        if (to && to !== from && /(^|\/)queries(\.ts$|\/)/.test(target)) problems.push(`${file} imports ${target}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });

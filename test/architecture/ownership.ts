@@ -10,7 +10,14 @@ const ownerOf = (table: string) => tableOwners[table as keyof typeof tableOwners
 /** Schema changes name every table by nature. */
 const exempt = (file: string) => file.startsWith('db/migrations/');
 
-export const isQueryFile = (file: string) => /(^|\/)queries(\.ts$|\/)/.test(file);
+/** A module's query files: `queries.ts`, files in a `queries/` folder, and `read-models.ts`, what it publishes. */
+export const isQueryFile = (file: string) => /(^|\/)(queries(\.ts$|\/)|read-models\.ts$)/.test(file);
+
+/** The owner whose folder holds a file, if any. */
+export const ownerOfFile = (file: string) =>
+  (Object.entries(ownerFolders) as [keyof typeof ownerFolders, string][])
+    .filter(([, folder]) => file.startsWith(`${folder}/`))
+    .sort((a, b) => b[1].length - a[1].length)[0]?.[0];
 
 /** Why a file may not name a table, or null when it may. */
 export function ownershipProblem(file: string, table: string): string | null {
