@@ -18,3 +18,7 @@ export const approvedMemberships = (db: Database) =>
     .selectFrom('membership')
     .select(['user_id', 'organisation_id', 'role', 'decided_at'])
     .where('status', '=', 'approved');
+
+/** Other names an organisation is known by (former, working, trading), each with its name key for matching. */
+export const organisationNames = (db: Database) =>
+  db.selectFrom('organisation_name').select(['organisation_id', 'name', 'name_key']);
