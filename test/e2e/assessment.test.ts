@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { insertClosedOpportunity } from '../../src/modules/commissioning/assessment/fixture.ts';
+import { insertClosedOpportunity } from '../support/closed-opportunity.ts';
 import { addPerson, hasChromium, newContext, Site, signInAs, useSiteAndBrowser } from './support/browser.ts';
 
 // From a closed opportunity to a public award: a commissioner sets up a panel with a resident, an officer and a

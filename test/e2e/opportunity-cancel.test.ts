@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { insertClosedOpportunity } from '../../src/modules/commissioning/assessment/fixture.ts';
+import { insertClosedOpportunity } from '../support/closed-opportunity.ts';
 import { addPerson, hasChromium, newContext, Site, signInAs, useSiteAndBrowser } from './support/browser.ts';
 
 // A commissioner cancels an open opportunity from its page: the confirmation page asks why and says what will

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../../../db/index.ts';
-import type { Services } from '../../../services.ts';
+import type { Database } from '../../src/db/index.ts';
+import type { Services } from '../../src/services.ts';
 
 // A whole commissioning chain written straight into the tables, for the tests of what reads it (open data and the
 // chain shown on each page): a published need and specification, an awarded opportunity with two lots, a single

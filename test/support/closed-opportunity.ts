@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { Database } from '../../../db/index.ts';
-import type { Services } from '../../../services.ts';
+import type { Database } from '../../src/db/index.ts';
+import type { Services } from '../../src/services.ts';
 
 // An opportunity that has closed, written straight into the tables, with two criteria and two lots, and submitted
 // applications: for the tests of assessment and awards (and their browser journey).

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
+import { type ClosedOpportunity, insertClosedOpportunity } from '../../../../test/support/closed-opportunity.ts';
 import { holdAuditLog, untilWaitingForLocks } from '../../../../test/support/locks.ts';
 import { longDate } from '../opportunities/service.ts';
-import { type ClosedOpportunity, insertClosedOpportunity } from './fixture.ts';
 import { percentText, rankByLot, weightedPercent } from './rules.ts';
 
 let t: TestContext;

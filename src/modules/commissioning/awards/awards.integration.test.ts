@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../../test/support/app.ts';
-import { insertClosedOpportunity } from '../assessment/fixture.ts';
+import { insertClosedOpportunity } from '../../../../test/support/closed-opportunity.ts';
 import { financialYear, proposedMonitoring } from './rules.ts';
 
 let t: TestContext;

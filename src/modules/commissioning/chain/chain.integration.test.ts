@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../../test/support/app.ts';
-import { type ChainFixture, insertChain } from '../ocds/chain-fixture.ts';
+import { type ChainFixture, insertChain } from '../../../../test/support/chain.ts';
 
 let t: TestContext;
 let chain: ChainFixture;

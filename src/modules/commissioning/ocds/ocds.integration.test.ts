@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../../test/support/app.ts';
-import { type ChainFixture, insertChain } from './chain-fixture.ts';
+import { type ChainFixture, insertChain } from '../../../../test/support/chain.ts';
 import { LOTS_EXTENSION, pounds } from './service.ts';
 import { haveOcdsSchemas, ocdsValidator } from './validator.ts';
 

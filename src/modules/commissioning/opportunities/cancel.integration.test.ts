@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
+import { insertChain } from '../../../../test/support/chain.ts';
+import { type ClosedOpportunity, insertClosedOpportunity } from '../../../../test/support/closed-opportunity.ts';
 import { publishedOpportunity } from '../../../../test/support/opportunities.ts';
-import { type ClosedOpportunity, insertClosedOpportunity } from '../assessment/fixture.ts';
-import { insertChain } from '../ocds/chain-fixture.ts';
 import { haveOcdsSchemas, ocdsValidator } from '../ocds/validator.ts';
 
 // Cancelling a published opportunity, through the web pages as staff and applicants use them; and how an
