@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
+import { isStaffRole } from '../kernel/roles.ts';
 import type { CurrentUser, SessionService } from '../modules/accounts/sessions.ts';
 import type { PlaceConfig } from '../modules/place/config.ts';
 import { type Access, allows } from './access.ts';
@@ -45,7 +46,7 @@ function navigationFor(user: CurrentUser | null, path: string) {
     { href: '/opportunities', text: 'Opportunities' },
     { href: '/awards', text: 'Awards' },
     ...(user?.role === 'vcs_member' ? [{ href: '/applications', text: 'Your applications' }] : []),
-    ...(user && ['officer', 'commissioner', 'admin'].includes(user.role) ? [{ href: '/staff', text: 'Staff' }] : []),
+    ...(isStaffRole(user?.role) ? [{ href: '/staff', text: 'Staff' }] : []),
     ...(user?.role === 'admin' ? [{ href: '/admin', text: 'Admin' }] : []),
   ];
   return items.map((item) => ({ ...item, active: path === item.href || path.startsWith(`${item.href}/`) }));

@@ -1,3 +1,5 @@
+import { isStaffRole, type Role } from '../../kernel/roles.ts';
+
 // Pure rules of accounts: no database, no HTTP, so each is tested on its own.
 
 export const PASSWORD_MIN_LENGTH = 10;
@@ -142,5 +144,5 @@ export function safeNextPath(next: unknown, fallback = '/account'): string {
 
 /** Where a person lands after signing in when they were not on their way somewhere. */
 export function homeFor(role: string): string {
-  return ['officer', 'commissioner', 'admin'].includes(role) ? '/staff' : '/account';
+  return isStaffRole(role as Role) ? '/staff' : '/account';
 }
