@@ -1,10 +1,12 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-// The database as TypeScript sees it. Keep in step with migrations/.
+// The database as TypeScript sees it. Keep in step with migrations/ (test/architecture/schema.integration.test.ts
+// compares the two: tables, columns, types, nullability, value lists, and Generated<> for every default).
 // Money is integer pence (bigint, read as number); dates are 'YYYY-MM-DD' strings.
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+// A jsonb column with a default; one without is ColumnType<unknown, string, string>, so an insert must give it.
 type Json = ColumnType<unknown, string | undefined, string>;
 
 export type Role = 'resident' | 'vcs_member' | 'officer' | 'commissioner' | 'admin';
@@ -272,6 +274,13 @@ export interface PublishedVcsShareTable {
 }
 
 export type SpecificationStatus = 'draft' | 'in_review' | 'signed_off' | 'published';
+export type SpecificationSection =
+  | 'context'
+  | 'outcomes_sought'
+  | 'service_requirements'
+  | 'delivery_model_options'
+  | 'budget'
+  | 'timetable';
 
 export interface SpecificationTable {
   id: Generated<string>;
@@ -292,7 +301,7 @@ export interface SpecificationVersionTable {
   id: Generated<string>;
   specification_id: string;
   number: number;
-  sections: Json;
+  sections: ColumnType<unknown, string, string>;
   note: Generated<string>;
   created_by: string | null;
   created_at: Generated<Date>;
@@ -302,7 +311,7 @@ export interface SpecificationCommentTable {
   id: Generated<string>;
   specification_id: string;
   version_id: string;
-  section: string;
+  section: SpecificationSection;
   author_id: string | null;
   body: string;
   created_at: Generated<Date>;
