@@ -5,6 +5,8 @@ import type { ApplicationStatus, Role } from '../../../db/schema.ts';
 import type { AuditService } from '../../audit/service.ts';
 import type { OutboxService } from '../../outbox/service.ts';
 import { effectiveStatus } from '../opportunities/service.ts';
+import { applicationStatusLabels, applicationTransitions, canMove, LIVE_STATUSES, mayMove } from './lifecycle.ts';
+import * as q from './queries.ts';
 import { plainDateTime, pounds, wordCount } from './rules.ts';
 
 export type Actor = { id: string; role: Role };
@@ -16,12 +18,15 @@ export type Done<T = object> = { ok: true } & T;
 const STAFF: readonly Role[] = ['officer', 'commissioner', 'admin'];
 export const isStaff = (actor: { role: Role } | null | undefined) => !!actor && STAFF.includes(actor.role);
 
-export const statusLabels: Record<ApplicationStatus, string> = {
-  draft: 'Draft',
-  submitted: 'Submitted',
-  withdrawn: 'Withdrawn',
-  successful: 'Successful',
-  unsuccessful: 'Not successful',
+export const statusLabels = applicationStatusLabels;
+
+export type TransitionContext = {
+  actor?: Actor;
+  now?: Date;
+  /** Why it was withdrawn, or the feedback with a decision. */
+  reason?: string;
+  /** More for the audit entry. */
+  detail?: Record<string, unknown>;
 };
 
 export type TaskKey = 'about' | 'partners' | 'answers' | 'budget' | 'commitments';
@@ -31,7 +36,7 @@ export type Task = { key: TaskKey; title: string; href: string; state: TaskState
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // New references are APP-<year>-<6 digits>; older and demo ones may differ, so any plain reference is looked up.
 const REFERENCE = /^[A-Za-z0-9-]{1,60}$/;
-const LIVE: ApplicationStatus[] = ['draft', 'submitted'];
+const LIVE = LIVE_STATUSES;
 
 // Outsiders are told there is no such application, as with draft opportunities: its existence is not theirs to know.
 const notFound = { ok: false, status: 404, message: 'There is no such application.' } as const;
@@ -40,6 +45,7 @@ const leadOnly = {
   status: 403,
   message: 'Only members of the lead organisation can change this application.',
 } as const;
+const decidersOnly = { ok: false, status: 403, message: 'Only commissioners can decide on applications.' } as const;
 const notDraft = {
   ok: false,
   status: 409,
@@ -445,8 +451,65 @@ export function createApplicationService({
     );
   }
 
+  /**
+   * The one way an application changes state: the row locked, the move checked against the machine and the actor
+   * (a lead's member submits and withdraws; commissioners decide), the status written with the columns that go with
+   * it, and audited. Runs in `trx` when given (another module's transaction), or in its own.
+   */
+  async function transition(
+    id: string,
+    to: ApplicationStatus,
+    ctx: TransitionContext = {},
+    trx: Database = db,
+  ): Promise<Done<{ from: ApplicationStatus; reference: string }> | Refusal> {
+    const run = async (t: Database): Promise<Done<{ from: ApplicationStatus; reference: string }> | Refusal> => {
+      if (!UUID.test(id)) return notFound;
+      const a = await q.lockApplication(t, id);
+      if (!a) return notFound;
+      if (to === 'draft' || !canMove(a.status, to)) {
+        const message = `This application is ${applicationStatusLabels[a.status].toLowerCase()}, so it cannot be ${applicationStatusLabels[to].toLowerCase()}.`;
+        return { ok: false, status: 409, message };
+      }
+      const lead = ctx.actor ? (await standing(ctx.actor, id, t)).lead : false;
+      if (!mayMove(to, ctx.actor, lead)) return to === 'submitted' || to === 'withdrawn' ? leadOnly : decidersOnly;
+      const now = ctx.now ?? new Date();
+      const by = ctx.actor?.id ?? null;
+      const columns: q.StatusColumns =
+        to === 'submitted'
+          ? { submitted_at: now, submitted_by: by }
+          : to === 'withdrawn'
+            ? { withdrawn_at: now, withdrawn_by: by, withdrawal_reason: ctx.reason ?? '' }
+            : { decided_at: now, decided_by: by, feedback: ctx.reason ?? '' };
+      await q.writeStatus(t, id, to, columns, now);
+      await audit.record(
+        {
+          userId: by,
+          action: applicationTransitions[to].audit,
+          entityType: 'application',
+          entityId: id,
+          detail: { reference: a.reference, from: a.status, ...ctx.detail },
+        },
+        t,
+      );
+      return { ok: true, from: a.status, reference: a.reference };
+    };
+    return trx === db ? db.transaction().execute(run) : run(trx);
+  }
+
   return {
     statusLabels,
+    transition,
+
+    /** Ranks within each lot, worked out by assessment from the moderated scores; null takes a rank away. */
+    async setRanks(ranks: Map<string, number | null>, trx: Database = db) {
+      for (const [id, rank] of ranks) await q.writeRank(trx, id, rank);
+    },
+
+    /** The statuses of an opportunity's applications that went to assessment. */
+    async assessedOn(opportunityId: string, trx: Database = db) {
+      return q.assessedOn(trx, opportunityId);
+    },
+
     myOrganisations,
     byReference,
     full,

@@ -666,7 +666,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     reply: FastifyReply,
     forms: Record<string, Form> = {},
   ) {
-    const result = await opps.unansweredClarifications(actorOf(request), request.params.slug);
+    const result = await opps.clarificationsToAnswer(actorOf(request), request.params.slug);
     if (!result.ok) return refuse(reply, result);
     return reply.view(`${VIEWS}/clarifications.njk`, {
       title: 'Clarification questions to answer',

@@ -2,16 +2,27 @@ import { randomUUID } from 'node:crypto';
 import type { ExpressionBuilder } from 'kysely';
 import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/index.ts';
-import type { DB, OpportunityRoute, OpportunityStatus, Role } from '../../../db/schema.ts';
+import type { ApplicationStatus, DB, OpportunityRoute, OpportunityStatus, Role } from '../../../db/schema.ts';
+import { formatDate } from '../../../kernel/dates.ts';
 import { slugify } from '../../../web/slugs.ts';
 import type { AuditService } from '../../audit/service.ts';
 import { checkDocument } from '../../needs/evidence.ts';
 import type { OutboxService } from '../../outbox/service.ts';
 import { labelFor, serviceAreas, sizeBands } from '../../place/codelists.ts';
 import type { PlaceConfig } from '../../place/config.ts';
-import type { ApplicationService } from '../applications/service.ts';
 import type { Missing } from '../specifications/framework.ts';
 import type { SpecificationService } from '../specifications/service.ts';
+import * as emails from './emails.ts';
+import {
+  acceptsClarifications,
+  afterDecisions,
+  canMove,
+  mayMove,
+  opportunityPhase,
+  opportunityStatusLabels,
+  opportunityTransitions,
+} from './lifecycle.ts';
+import * as q from './queries.ts';
 
 export type Actor = { id: string; role: Role };
 export type Issue = { field: string; message: string };
@@ -37,32 +48,10 @@ export const routes: { code: OpportunityRoute; label: string; hint: string }[] =
 ];
 export const routeLabel = (code: string) => routes.find((r) => r.code === code)?.label ?? code;
 
-export const statusLabels: Record<OpportunityStatus, string> = {
-  draft: 'Draft',
-  open: 'Open',
-  closed: 'Closed',
-  awarded: 'Awarded',
-  unsuccessful: 'No award made',
-  cancelled: 'Cancelled',
-};
-
-/** An open opportunity whose closing time has passed reads as closed, before anyone changes its status. */
-export function effectiveStatus(
-  opportunity: { status: OpportunityStatus; closes_at: Date | string },
-  now: Date = new Date(),
-): OpportunityStatus {
-  if (opportunity.status === 'open' && new Date(opportunity.closes_at).getTime() <= now.getTime()) return 'closed';
-  return opportunity.status;
-}
-
-/** Whether clarification questions may still be asked. */
-export function acceptsClarifications(
-  opportunity: { status: OpportunityStatus; closes_at: Date | string; clarifications_close_at: Date | string | null },
-  now: Date = new Date(),
-): boolean {
-  if (effectiveStatus(opportunity, now) !== 'open') return false;
-  return !opportunity.clarifications_close_at || new Date(opportunity.clarifications_close_at) > now;
-}
+export { acceptsClarifications } from './lifecycle.ts';
+export const statusLabels = opportunityStatusLabels;
+/** An open opportunity whose closing time has passed reads as closed: the lifecycle's phase. */
+export const effectiveStatus = opportunityPhase;
 
 /** A lot's value over one year: value ÷ duration in years, in pence. */
 export const yearlyPence = (valuePence: number, durationMonths: number) =>
@@ -106,6 +95,36 @@ export type Filters = {
   status?: Exclude<OpportunityStatus, 'draft'> | undefined;
 };
 
+/**
+ * What opportunities asks of applications: who to tell when one is cancelled, and how its applications were decided.
+ * Given when the services are wired, so that only applications imports the other (dependencies run one way).
+ */
+export type ApplicationsPort = {
+  waitingOn(
+    opportunityId: string,
+    trx?: Database,
+  ): Promise<{ reference: string; people: { email: string; name: string }[] }[]>;
+  assessedOn(opportunityId: string, trx?: Database): Promise<{ status: ApplicationStatus }[]>;
+};
+
+export type TransitionContext = {
+  actor?: Actor;
+  now?: Date;
+  reason?: string;
+  /** More for the audit entry, such as what was published. */
+  detail?: Record<string, unknown>;
+};
+
+const moveVerbs: Record<OpportunityStatus, string> = {
+  draft: 'go back to draft',
+  open: 'be published',
+  closed: 'close',
+  awarded: 'be marked awarded',
+  unsuccessful: 'end with no award',
+  cancelled: 'be cancelled',
+};
+const opportunityTransitionAudit = (to: Exclude<OpportunityStatus, 'draft'>) => opportunityTransitions[to].audit;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = { ok: false, status: 404, message: 'There is no such opportunity.' } as const;
 const notDraft = {
@@ -134,7 +153,7 @@ export function createOpportunityService({
   audit: AuditService;
   outbox: OutboxService;
   specifications: SpecificationService;
-  applications: ApplicationService;
+  applications: ApplicationsPort;
 }) {
   const share = place.commissioning.lotReach.maxShareOfAnnualIncome;
 
@@ -513,7 +532,65 @@ export function createOpportunityService({
     return null;
   }
 
+  /**
+   * The one way an opportunity changes state: the row locked, the move checked against the machine and the actor,
+   * the status written with the columns that go with it, and audited. Runs in `trx` when given (another module's
+   * transaction), or in its own.
+   */
+  async function transition(
+    id: string,
+    to: OpportunityStatus,
+    ctx: TransitionContext = {},
+    trx: Database = db,
+  ): Promise<Done<{ from: OpportunityStatus; slug: string }> | Refusal> {
+    const run = async (t: Database): Promise<Done<{ from: OpportunityStatus; slug: string }> | Refusal> => {
+      if (!UUID.test(id)) return notFound;
+      const o = await q.lockOpportunity(t, id);
+      if (!o) return notFound;
+      if (to === 'draft' || !canMove(o.status, to)) {
+        const verb = moveVerbs[to];
+        const message = `This opportunity is ${opportunityStatusLabels[o.status].toLowerCase()}, so it cannot ${verb}.`;
+        return { ok: false, status: 409, message };
+      }
+      if (!mayMove(to, ctx.actor)) return staffOnly;
+      const now = ctx.now ?? new Date();
+      const by = ctx.actor?.id ?? null;
+      const columns: q.StatusColumns =
+        to === 'open'
+          ? { published_at: now, published_by: by }
+          : to === 'cancelled'
+            ? { cancelled_at: now, cancelled_by: by, cancellation_reason: ctx.reason ?? '' }
+            : {};
+      await q.writeStatus(t, id, to, columns, now);
+      await audit.record(
+        {
+          userId: by,
+          action: opportunityTransitionAudit(to),
+          entityType: 'opportunity',
+          entityId: id,
+          detail: {
+            slug: o.slug,
+            ocid: o.ocid,
+            from: o.status,
+            ...(ctx.reason ? { reason: ctx.reason } : {}),
+            ...ctx.detail,
+          },
+        },
+        t,
+      );
+      return { ok: true, from: o.status, slug: o.slug };
+    };
+    return trx === db ? db.transaction().execute(run) : run(trx);
+  }
+
   return {
+    transition,
+
+    /** The opportunities with clarification questions waiting for an answer, and how many: for the staff home. */
+    async unansweredClarifications() {
+      return q.waitingQuestions(db);
+    },
+
     /** The opportunity by its web address, with lots, wards, questions, criteria and documents; drafts included. */
     async bySlug(slug: string) {
       return full({ slug });
@@ -964,22 +1041,14 @@ export function createOpportunityService({
         if (missing.length) {
           return { ok: false, status: 400, message: 'The opportunity cannot be published yet', missing } as const;
         }
-        await trx
-          .updateTable('opportunity')
-          .set({ status: 'open', published_at: now, published_by: actor.id, updated_at: now })
-          .where('id', '=', o.id)
-          .execute();
-        await specifications.markPublished(actor, o.specification_id, trx);
-        await audit.record(
-          {
-            userId: actor.id,
-            action: 'opportunity.published',
-            entityType: 'opportunity',
-            entityId: o.id,
-            detail: { slug, ocid: o.ocid, totalValuePence: o.total_value_pence, lots: o.lots.length },
-          },
+        const moved = await transition(
+          o.id,
+          'open',
+          { actor, now, detail: { totalValuePence: o.total_value_pence, lots: o.lots.length } },
           trx,
         );
+        if (!moved.ok) return moved;
+        await specifications.markPublished(actor, o.specification_id, trx);
         return { ok: true };
       });
     },
@@ -1004,95 +1073,45 @@ export function createOpportunityService({
       if (!isStaff(actor)) return staffOnly;
       return db.transaction().execute(async (trx) => {
         // Locked, so that a cancellation and another change of state cannot both go through.
-        const o = await trx
-          .selectFrom('opportunity')
-          .selectAll()
-          .where('slug', '=', slug)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!o) return notFound;
+        const found = await q.lockOpportunityBySlug(trx, slug);
+        if (!found) return notFound;
+        const o = found;
         const refusal = await cannotCancel(o, trx);
         if (refusal) return refusal;
-        await trx
-          .updateTable('opportunity')
-          .set({
-            status: 'cancelled',
-            cancelled_at: now,
-            cancelled_by: actor.id,
-            cancellation_reason: reason,
-            updated_at: now,
-          })
-          .where('id', '=', o.id)
-          .execute();
         const link = `${config.baseUrl}/opportunities/${o.slug}`;
-        const when = longDate.format(now);
+        const when = formatDate(now);
+        const mails: { to: string; mail: ReturnType<typeof emails.cancelledToAsker> }[] = [];
         const told = new Set<string>();
         const waiting = await applications.waitingOn(o.id, trx);
         for (const a of waiting) {
+          const applicationLink = `${config.baseUrl}/applications/${a.reference}`;
           for (const person of a.people) {
-            await outbox.queue(
-              {
-                to: person.email,
-                kind: 'opportunity.cancelled',
-                subject: `"${o.title}" has been cancelled: your application ${a.reference}`,
-                body: [
-                  `Hello ${person.name},`,
-                  '',
-                  `The council cancelled the opportunity "${o.title}" on ${when}. The reason given:`,
-                  '',
-                  reason,
-                  '',
-                  `Your application ${a.reference} will not be assessed, and it can no longer be changed or submitted. You can still read it:`,
-                  `${config.baseUrl}/applications/${a.reference}`,
-                  '',
-                  `The opportunity's page says why it was cancelled: ${link}`,
-                ].join('\n'),
-              },
-              trx,
-            );
+            const mail = emails.cancelledToApplicant({
+              name: person.name,
+              title: o.title,
+              when,
+              reason,
+              reference: a.reference,
+              applicationLink,
+              link,
+            });
+            mails.push({ to: person.email, mail });
             told.add(person.email);
           }
         }
-        const askers = await trx
-          .selectFrom('clarification as c')
-          .innerJoin('app_user as u', 'u.id', 'c.asked_by')
-          .select(['u.email', 'u.name'])
-          .distinct()
-          .where('c.opportunity_id', '=', o.id)
-          .orderBy('u.email')
-          .execute();
-        for (const person of askers) {
+        for (const person of await q.askersOf(trx, o.id)) {
           // One e-mail each: an applicant who also asked a question has been told already.
           if (told.has(person.email)) continue;
-          await outbox.queue(
-            {
-              to: person.email,
-              kind: 'opportunity.cancelled',
-              subject: `"${o.title}" has been cancelled`,
-              body: [
-                `Hello ${person.name},`,
-                '',
-                `You asked a question about "${o.title}". The council cancelled this opportunity on ${when}. The reason given:`,
-                '',
-                reason,
-                '',
-                `Applications to it are no longer accepted. Its page says why it was cancelled: ${link}`,
-              ].join('\n'),
-            },
-            trx,
-          );
+          mails.push({
+            to: person.email,
+            mail: emails.cancelledToAsker({ ...person, title: o.title, when, reason, link }),
+          });
           told.add(person.email);
         }
-        await audit.record(
-          {
-            userId: actor.id,
-            action: 'opportunity.cancelled',
-            entityType: 'opportunity',
-            entityId: o.id,
-            detail: { slug, ocid: o.ocid, reason, applications: waiting.map((a) => a.reference), told: told.size },
-          },
-          trx,
-        );
+        const detail = { applications: waiting.map((a) => a.reference), told: told.size };
+        const moved = await transition(o.id, 'cancelled', { actor, now, reason, detail }, trx);
+        if (!moved.ok) return moved;
+        for (const { to, mail } of mails) await outbox.queue({ to, ...mail }, trx);
         return { ok: true };
       });
     },
@@ -1102,32 +1121,10 @@ export function createOpportunityService({
      * with none successful it ends with no award made (OCDS "unsuccessful") instead of staying closed for ever.
      */
     async settleAfterDecisions(actor: Actor, opportunityId: string, trx: Database, now = new Date()) {
-      const decided = await trx
-        .selectFrom('application')
-        .select('status')
-        .where('opportunity_id', '=', opportunityId)
-        .where('status', 'in', ['submitted', 'successful', 'unsuccessful'])
-        .execute();
-      const noAward = decided.length > 0 && decided.every((a) => a.status === 'unsuccessful');
-      const changed = await trx
-        .updateTable('opportunity')
-        .set({ status: noAward ? 'unsuccessful' : 'closed', updated_at: now })
-        .where('id', '=', opportunityId)
-        .where('status', 'in', noAward ? ['open', 'closed'] : ['open'])
-        .returning('slug')
-        .executeTakeFirst();
-      if (changed && noAward) {
-        await audit.record(
-          {
-            userId: actor.id,
-            action: 'opportunity.no_award',
-            entityType: 'opportunity',
-            entityId: opportunityId,
-            detail: { slug: changed.slug, applications: decided.length },
-          },
-          trx,
-        );
-      }
+      const o = await q.lockOpportunity(trx, opportunityId);
+      if (!o) return;
+      const to = afterDecisions(o, await applications.assessedOn(opportunityId, trx));
+      if (to) await transition(opportunityId, to, { actor, now }, trx);
     },
 
     /** Published opportunities for everyone, open first and closing soonest. */
@@ -1241,17 +1238,14 @@ export function createOpportunityService({
         .execute();
     },
 
+    /** How many questions on this opportunity wait for an answer, by the same rule as the staff home. */
     async unansweredCount(opportunityId: string) {
-      const row = await db
-        .selectFrom('clarification')
-        .select(({ fn }) => fn.countAll<number>().as('n'))
-        .where('opportunity_id', '=', opportunityId)
-        .where('answer', 'is', null)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+      if (!UUID.test(opportunityId)) return 0;
+      return q.waitingQuestionCount(db, opportunityId);
     },
 
-    async unansweredClarifications(actor: Actor, slug: string) {
+    /** The questions on one opportunity waiting for an answer, for staff to answer. */
+    async clarificationsToAnswer(actor: Actor, slug: string) {
       if (!isStaff(actor)) return staffOnly;
       const o = await row({ slug });
       if (!o) return notFound;
