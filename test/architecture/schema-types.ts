@@ -225,7 +225,9 @@ function declarations(source: string): Declarations {
       try {
         interfaces.set(
           name.text,
-          open === i + 2 ? { value: parseMembers(tokens.slice(open + 1, close - 1)) } : { error: 'extends' },
+          open === i + 2
+            ? { value: parseMembers(tokens.slice(open + 1, close - 1)) }
+            : { error: 'an interface that extends another is not understood' },
         );
       } catch (error) {
         interfaces.set(name.text, { error: (error as Error).message });
