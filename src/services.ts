@@ -43,7 +43,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const applications = createApplicationService({ db, config, audit, outbox });
   const opportunities = createOpportunityService({ db, config, place, audit, outbox, specifications, applications });
   const ocds = createOcdsService({ db, config, place });
-  const chain = createChainService({ db });
+  const chain = createChainService({ db, needs, specifications });
   const assessment = createAssessmentService({ db, config, audit, outbox, opportunities, applications });
   const awards = createAwardService({ db, config, place, audit, opportunities, applications });
   return {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CoproductionLevel, NeedsContributionKind, NeedsStatus } from '../../db/schema.ts';
 import { asArray, readDate } from '../../web/forms.ts';
-import type { AssessmentInput } from './service.ts';
+import type { AssessmentInput } from './rules.ts';
 
 // The needs forms: what a person types, checked and turned into what the service stores.
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../../test/support/app.ts';
 import { type ChainFixture, insertChain } from '../../../../test/support/chain.ts';
+import { emptySections } from '../specifications/sections.ts';
 
 let t: TestContext;
 let chain: ChainFixture;
@@ -69,5 +70,62 @@ describe('How this fits together', () => {
       .set({ status: 'published' })
       .where('id', '=', chain.need)
       .execute();
+  });
+
+  it('calls an opportunity past its closing time closed, as its own page does', async () => {
+    // An opportunity still stored as open whose closing time has passed.
+    await t.handle.db
+      .updateTable('opportunity')
+      .set({ status: 'open', closes_at: new Date('2026-01-05T12:00:00Z'), published_at: new Date('2026-01-01') })
+      .where('slug', '=', 'draft-5150')
+      .execute();
+    try {
+      const found = await t.services.chain.forNeed(chain.need, null);
+      const opportunity = found?.specifications[0]?.opportunities.find((o) => o.href === '/opportunities/draft-5150');
+      expect(opportunity?.statusLabel).toBe('Closed');
+      const html = section((await (await t.as(null)).get(`/needs/${chain.needSlug}`)).body);
+      expect(html).toMatch(/Draft opportunity 5150<\/a>\s*\(closed\)/);
+      const own = await (await t.as(null)).get('/opportunities/draft-5150');
+      expect(own.body).toContain('Closed');
+      expect(own.body).not.toContain('Open for applications');
+    } finally {
+      await t.handle.db
+        .updateTable('opportunity')
+        .set({ status: 'draft', closes_at: new Date('2027-01-01T12:00:00Z'), published_at: null })
+        .where('slug', '=', 'draft-5150')
+        .execute();
+    }
+  });
+
+  it('shows the co-producer invited to a draft specification that draft, as its own page does', async () => {
+    const commissioner = await t.as('commissioner');
+    const staff = { id: commissioner.userId!, role: 'commissioner' as const };
+    const drafted = await t.services.specifications.create(staff, {
+      needSlug: chain.needSlug,
+      title: 'Respite draft 5150',
+      sections: emptySections(),
+      note: '',
+    });
+    if (!drafted.ok) throw new Error(drafted.message);
+    const invited = await t.as('resident', { email: 'coproducer-5150@example.test' });
+    const other = await t.as('resident');
+    expect(
+      (
+        await t.services.specifications.inviteCoproducer(staff, drafted.slug, {
+          email: 'coproducer-5150@example.test',
+          roleLabel: 'carer',
+        })
+      ).ok,
+    ).toBe(true);
+
+    const specPage = await invited.get(`/specifications/${drafted.slug}`);
+    expect(specPage.statusCode).toBe(200);
+    const link = `href="/specifications/${drafted.slug}"`;
+    expect(section((await invited.get(`/needs/${chain.needSlug}`)).body)).toContain(link);
+    expect(section(specPage.body)).toMatch(/aria-current="page">Respite draft 5150/);
+    // Everyone else still sees only what is published.
+    expect((await other.get(`/specifications/${drafted.slug}`)).statusCode).toBe(403);
+    expect(section((await other.get(`/needs/${chain.needSlug}`)).body)).not.toContain(link);
+    expect(section((await (await t.as(null)).get(`/needs/${chain.needSlug}`)).body)).not.toContain(link);
   });
 });

@@ -1,149 +1,86 @@
 import type { Database } from '../../../db/index.ts';
+import { type Actor, isStaff } from '../../../kernel/actor.ts';
+import type { NeedsService } from '../../needs/service.ts';
+import { isPublished, phaseLabel } from '../opportunities/lifecycle.ts';
+import type { SpecificationService } from '../specifications/service.ts';
+import { type ChainItem, chainItem, labels } from './present.ts';
+import * as q from './queries.ts';
 
 // The commissioning chain around any one item: the need, the specifications answering it, the opportunities made
-// from them and the awards made from those. Read straight from the tables so that every page of the chain can show
-// where it fits without each module knowing the others.
+// from them and the awards made from those. Each step comes from its owner: the needs and specifications services
+// (with the specifications' one rule of who may read one) and what opportunities, applications and awards publish.
 
-export type ChainViewer = { staff: boolean };
+/**
+ * Who is looking: the person (or no one), so that a co-producer sees the draft they were invited to as its own
+ * pages show it. `{ staff }` alone still works for pages that only know whether the viewer is staff.
+ */
+export type ChainViewer = Actor | null | { staff: boolean };
 type Kind = 'need' | 'specification' | 'opportunity' | 'award';
 
-const needLabels: Record<string, string> = {
-  draft: 'Draft',
-  open: 'Open for input',
-  closed: 'Closed for input',
-  published: 'Published',
-};
-const specificationLabels: Record<string, string> = {
-  draft: 'Draft',
-  in_review: 'In review',
-  signed_off: 'Signed off',
-  published: 'Published',
-};
-const opportunityLabels: Record<string, string> = {
-  draft: 'Draft',
-  open: 'Open for applications',
-  closed: 'Closed for applications',
-  awarded: 'Awarded',
-  unsuccessful: 'No award made',
-  cancelled: 'Cancelled',
-};
-const awardLabels: Record<string, string> = { active: 'Active', ended: 'Ended', cancelled: 'Cancelled' };
-
-export type ChainItem = {
-  id: string;
-  href: string;
-  title: string;
-  status: string;
-  statusLabel: string;
-  current: boolean;
-};
+export type { ChainItem } from './present.ts';
 export type Chain = {
   need: ChainItem;
   specifications: (ChainItem & { opportunities: (ChainItem & { awards: (ChainItem & { supplier: string })[] })[] })[];
 };
 
-export function createChainService({ db }: { db: Database }) {
-  async function build(
-    needId: string,
-    viewer: ChainViewer,
-    current: { kind: Kind; id: string },
-  ): Promise<Chain | undefined> {
-    const need = await db
-      .selectFrom('needs_assessment')
-      .select(['id', 'slug', 'title', 'status'])
-      .where('id', '=', needId)
-      .executeTakeFirst();
+export function createChainService({
+  db,
+  needs,
+  specifications,
+}: {
+  db: Database;
+  needs: NeedsService;
+  specifications: SpecificationService;
+}) {
+  async function build(needId: string, viewer: ChainViewer, current: { kind: Kind; id: string }) {
+    const person = viewer && 'id' in viewer ? viewer : null;
+    const staff = viewer && 'staff' in viewer ? viewer.staff : isStaff(person);
+    const need = await needs.summary({ id: needId });
     if (!need) return undefined;
-    // The item being shown is always in its own chain: its page has already decided who may see it.
-    const shown = (kind: Kind, id: string, isPublic: boolean) =>
-      viewer.staff || isPublic || (current.kind === kind && current.id === id);
     const mark = (kind: Kind, id: string) => current.kind === kind && current.id === id;
-
-    const specs = (
-      await db
-        .selectFrom('specification')
-        .select(['id', 'slug', 'title', 'status'])
-        .where('needs_assessment_id', '=', need.id)
-        .orderBy('created_at')
-        .execute()
-    ).filter((s) => shown('specification', s.id, s.status === 'published'));
-    const opps = specs.length
-      ? (
-          await db
-            .selectFrom('opportunity')
-            .select(['id', 'slug', 'title', 'status', 'specification_id'])
-            .where(
-              'specification_id',
-              'in',
-              specs.map((s) => s.id),
-            )
-            .orderBy('created_at')
-            .execute()
-        ).filter((o) => shown('opportunity', o.id, o.status !== 'draft'))
-      : [];
-    const awards = opps.length
-      ? await db
-          .selectFrom('award as a')
-          .innerJoin('application as ap', 'ap.id', 'a.application_id')
-          .innerJoin('organisation as org', 'org.id', 'ap.lead_organisation_id')
-          .select(['a.id', 'a.slug', 'a.title', 'a.status', 'a.opportunity_id', 'org.name as supplier'])
-          .where(
-            'a.opportunity_id',
-            'in',
-            opps.map((o) => o.id),
-          )
-          .orderBy('a.awarded_at')
-          .execute()
-      : [];
-
+    // The item being shown is always in its own chain: its page has already decided who may see it.
+    const shown = (kind: Kind, id: string, isPublic: boolean) => staff || isPublic || mark(kind, id);
     if (!shown('need', need.id, need.status !== 'draft')) return undefined;
+
+    const answering = await specifications.forNeed(need.id);
+    const readable = staff ? answering : await specifications.visibleTo(person, answering);
+    const specs = answering.filter((s) => readable.includes(s) || mark('specification', s.id));
+    const now = new Date();
+    const opps = (
+      await q.opportunitiesOf(
+        db,
+        specs.map((s) => s.id),
+      )
+    ).filter((o) => shown('opportunity', o.id, isPublished(o)));
+    const awards = await q.awardsOf(
+      db,
+      opps.map((o) => o.id),
+    );
+
     return {
-      need: {
-        id: need.id,
-        href: `/needs/${need.slug}`,
-        title: need.title,
-        status: need.status,
-        statusLabel: needLabels[need.status] ?? need.status,
-        current: mark('need', need.id),
-      },
+      need: chainItem(`/needs/${need.slug}`, need, labels.need(need.status), mark('need', need.id)),
       specifications: specs.map((s) => ({
-        id: s.id,
-        href: `/specifications/${s.slug}`,
-        title: s.title,
-        status: s.status,
-        statusLabel: specificationLabels[s.status] ?? s.status,
-        current: mark('specification', s.id),
+        ...chainItem(`/specifications/${s.slug}`, s, s.statusLabel, mark('specification', s.id)),
         opportunities: opps
           .filter((o) => o.specification_id === s.id)
           .map((o) => ({
-            id: o.id,
-            href: `/opportunities/${o.slug}`,
-            title: o.title,
-            status: o.status,
-            statusLabel: opportunityLabels[o.status] ?? o.status,
-            current: mark('opportunity', o.id),
+            // What people see: past its closing time an opportunity is closed, as its own page says.
+            ...chainItem(`/opportunities/${o.slug}`, o, phaseLabel(o, now), mark('opportunity', o.id)),
             awards: awards
               .filter((a) => a.opportunity_id === o.id)
               .map((a) => ({
-                id: a.id,
-                href: `/awards/${a.slug}`,
-                title: a.title,
-                status: a.status,
-                statusLabel: awardLabels[a.status] ?? a.status,
-                current: mark('award', a.id),
+                ...chainItem(`/awards/${a.slug}`, a, labels.award(a.status), mark('award', a.id)),
                 supplier: a.supplier,
               })),
           })),
       })),
-    };
+    } satisfies Chain;
   }
 
-  async function needOfSpecification(specId: string) {
-    return db.selectFrom('specification').select('needs_assessment_id').where('id', '=', specId).executeTakeFirst();
-  }
-  async function specificationOfOpportunity(opportunityId: string) {
-    return db.selectFrom('opportunity').select('specification_id').where('id', '=', opportunityId).executeTakeFirst();
-  }
+  const needOfOpportunity = async (opportunityId: string) => {
+    const specId = await q.specificationOfOpportunity(db, opportunityId);
+    return specId ? specifications.needOf(specId) : undefined;
+  };
 
   return {
     /** The chain a needs assessment starts. Undefined when the viewer may not see the need. */
@@ -151,19 +88,17 @@ export function createChainService({ db }: { db: Database }) {
       return build(needId, viewer, { kind: 'need', id: needId });
     },
     async forSpecification(specId: string, viewer: ChainViewer) {
-      const spec = await needOfSpecification(specId);
-      return spec ? build(spec.needs_assessment_id, viewer, { kind: 'specification', id: specId }) : undefined;
+      const needId = await specifications.needOf(specId);
+      return needId ? build(needId, viewer, { kind: 'specification', id: specId }) : undefined;
     },
     async forOpportunity(opportunityId: string, viewer: ChainViewer) {
-      const opp = await specificationOfOpportunity(opportunityId);
-      const spec = opp ? await needOfSpecification(opp.specification_id) : undefined;
-      return spec ? build(spec.needs_assessment_id, viewer, { kind: 'opportunity', id: opportunityId }) : undefined;
+      const needId = await needOfOpportunity(opportunityId);
+      return needId ? build(needId, viewer, { kind: 'opportunity', id: opportunityId }) : undefined;
     },
     async forAward(awardId: string, viewer: ChainViewer) {
-      const award = await db.selectFrom('award').select('opportunity_id').where('id', '=', awardId).executeTakeFirst();
-      const opp = award ? await specificationOfOpportunity(award.opportunity_id) : undefined;
-      const spec = opp ? await needOfSpecification(opp.specification_id) : undefined;
-      return spec ? build(spec.needs_assessment_id, viewer, { kind: 'award', id: awardId }) : undefined;
+      const opportunityId = await q.opportunityOfAward(db, awardId);
+      const needId = opportunityId ? await needOfOpportunity(opportunityId) : undefined;
+      return needId ? build(needId, viewer, { kind: 'award', id: awardId }) : undefined;
     },
   };
 }

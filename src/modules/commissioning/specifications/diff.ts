@@ -123,8 +123,14 @@ function tidy(parts: DiffPart[]): DiffPart[] {
   return out;
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text made safe for HTML, as the page templates escape it. */
+export const escapeHtml = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 /**
  * HTML for a difference: insertions in <ins>, deletions in <del>, each announced to screen readers in words,
