@@ -20,6 +20,9 @@ import { type DatabaseHandle, openDatabase } from '../src/db/index.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { keepHeapTight } from '../src/heap.ts';
 import { createAuditService } from '../src/modules/audit/service.ts';
+import { createNameKeyService } from '../src/modules/organisations/name-keys.ts';
+import { loadPlace } from '../src/modules/place/config.ts';
+import { createPlaceService } from '../src/modules/place/service.ts';
 import { createSpendImportService } from '../src/modules/spend/import/service.ts';
 import { createSpendResolutionService } from '../src/modules/spend/resolution/service.ts';
 
@@ -247,10 +250,12 @@ async function child() {
   try {
     if (target.kind === 'pglite') await migrateToLatest(handle.db);
     const before = process.resourceUsage().maxRSS;
+    const audit = createAuditService(handle.db);
     const service = createSpendImportService({
       db: handle.db,
       config: benchConfig(),
-      audit: createAuditService(handle.db),
+      audit,
+      place: createPlaceService({ db: handle.db, place: loadPlace('croydon'), audit }),
     });
     // Where the memory goes: the V8 heap, and buffers outside it (sampled, as only RSS has a high-water mark).
     const peak = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
@@ -424,7 +429,8 @@ async function runOn(kind: 'postgresql' | 'pglite', rows: number, work: string):
     );
 
     const audit = createAuditService(db);
-    const spendImport = createSpendImportService({ db, config: benchConfig(), audit });
+    const place = createPlaceService({ db, place: loadPlace('croydon'), audit });
+    const spendImport = createSpendImportService({ db, config: benchConfig(), audit, place });
     t = performance.now();
     const result = await spendImport.importFile(
       { path: files.big },
@@ -463,7 +469,7 @@ async function runOn(kind: 'postgresql' | 'pglite', rows: number, work: string):
     }
 
     // Supplier resolution last, within a time limit (beyond it, the figure is a lower bound).
-    const resolution = createSpendResolutionService({ db, audit });
+    const resolution = createSpendResolutionService({ db, audit, nameKeys: createNameKeyService({ db }) });
     t = performance.now();
     await resolution.refreshNameKeys();
     const nameKeySeconds = (performance.now() - t) / 1000;

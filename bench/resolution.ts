@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../src/db/index.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { createAuditService } from '../src/modules/audit/service.ts';
+import { createNameKeyService } from '../src/modules/organisations/name-keys.ts';
 import { createSpendResolutionService } from '../src/modules/spend/resolution/service.ts';
 import { benchmarkNames } from './support/resolution-data.ts';
 
@@ -58,7 +59,11 @@ async function main() {
     await sql`analyze`.execute(db);
     const seeded = (performance.now() - t0) / 1000;
 
-    const service = createSpendResolutionService({ db, audit: createAuditService(db) });
+    const service = createSpendResolutionService({
+      db,
+      audit: createAuditService(db),
+      nameKeys: createNameKeyService({ db }),
+    });
     let t = performance.now();
     const keysFilled = await service.refreshNameKeys();
     const backfill = (performance.now() - t) / 1000;

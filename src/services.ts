@@ -12,6 +12,7 @@ import { createOcdsService } from './modules/commissioning/ocds/service.ts';
 import { createOpportunityService } from './modules/commissioning/opportunities/service.ts';
 import { createSpecificationService } from './modules/commissioning/specifications/service.ts';
 import { createNeedsService } from './modules/needs/service.ts';
+import { createNameKeyService } from './modules/organisations/name-keys.ts';
 import { createOrganisationService } from './modules/organisations/service.ts';
 import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules/outbox/service.ts';
 import type { PlaceConfig } from './modules/place/config.ts';
@@ -34,9 +35,16 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const organisations = createOrganisationService({ db, audit, outbox, place, config });
   const jobs = createJobs({ db });
   const registers = createRegisterImportService({ db, config, audit, jobs });
-  const spendResolution = createSpendResolutionService({ db, audit });
-  const spendImport = createSpendImportService({ db, config, audit, resolveCouncil: spendResolution.resolveCouncil });
-  const spendImportJobs = createSpendImportJobs({ db, jobs, spendImport });
+  const nameKeys = createNameKeyService({ db });
+  const spendResolution = createSpendResolutionService({ db, audit, nameKeys });
+  const spendImport = createSpendImportService({
+    db,
+    config,
+    audit,
+    place: placeService,
+    resolveCouncil: spendResolution.resolveCouncil,
+  });
+  const spendImportJobs = createSpendImportJobs({ db, jobs, spendImport, place: placeService });
   const spendMeasure = createSpendMeasureService({ db, place, audit });
   const needs = createNeedsService({ db, audit, outbox, serviceName: place.serviceName, baseUrl: config.baseUrl });
   const specifications = createSpecificationService({ db, config, audit, outbox, needs });
@@ -55,6 +63,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     sessions,
     accounts,
     organisations,
+    nameKeys,
     jobs,
     registers,
     spendResolution,

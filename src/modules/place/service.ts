@@ -2,6 +2,7 @@ import type { Database } from '../../db/index.ts';
 import type { AuditService } from '../audit/service.ts';
 import { codelists } from './codelists.ts';
 import type { PlaceConfig } from './config.ts';
+import * as q from './queries.ts';
 
 export function createPlaceService({ db, place, audit }: { db: Database; place: PlaceConfig; audit: AuditService }) {
   return {
@@ -11,56 +12,29 @@ export function createPlaceService({ db, place, audit }: { db: Database; place: 
     /** Write the place's council, neighbours, wards and first priorities; safe to run again. */
     async install(): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('council')
-          .values({
-            org_id: place.council.orgId,
-            name: place.council.name,
-            is_place: true,
-            population: place.council.population,
-          })
-          .onConflict((oc) =>
-            oc
-              .column('org_id')
-              .doUpdateSet({ name: place.council.name, is_place: true, population: place.council.population }),
-          )
-          .execute();
-        for (const n of place.neighbours) {
-          await trx
-            .insertInto('council')
-            .values({ org_id: n.orgId, name: n.name, is_neighbour: true, population: null })
-            .onConflict((oc) => oc.column('org_id').doUpdateSet({ is_neighbour: true }))
-            .execute();
-        }
-        for (const [position, ward] of place.wardCodes.entries()) {
-          await trx
-            .insertInto('ward')
-            .values({ code: ward.code, name: ward.name, position })
-            .onConflict((oc) => oc.column('code').doUpdateSet({ name: ward.name, position }))
-            .execute();
-        }
-        const existing = await trx.selectFrom('local_priority').select('id').limit(1).execute();
-        if (existing.length === 0) {
-          await trx
-            .insertInto('local_priority')
-            .values(place.priorities.map((p, position) => ({ title: p.title, description: p.description, position })))
-            .execute();
-        }
+        await q.upsertPlaceCouncil(trx, place.council);
+        for (const n of place.neighbours) await q.upsertNeighbour(trx, n);
+        for (const [position, ward] of place.wardCodes.entries()) await q.upsertWard(trx, { ...ward, position });
+        if (!(await q.hasPriorities(trx))) await q.insertPriorities(trx, place.priorities);
       });
     },
 
-    async wards() {
-      return db.selectFrom('ward').select(['code', 'name']).orderBy('position').execute();
-    },
+    wards: () => q.listWards(db),
 
-    async councils() {
-      return db.selectFrom('council').selectAll().orderBy('is_place', 'desc').orderBy('name').execute();
-    },
+    /** Every council held: the place first, then by name. */
+    councils: () => q.listCouncils(db),
+
+    /** One council by its org-id, or undefined. */
+    council: (orgId: string, trx: Database = db) => q.findCouncil(trx, orgId),
+
+    /**
+     * Adds a council that is not yet held (a spend file from a council outside the place and its neighbours), inside
+     * the caller's transaction; one already held is left as it is.
+     */
+    ensureCouncil: (orgId: string, name: string, trx: Database = db) => q.insertCouncilIfNew(trx, orgId, name),
 
     async priorities(options: { includeInactive?: boolean } = {}) {
-      let q = db.selectFrom('local_priority').selectAll();
-      if (!options.includeInactive) q = q.where('active', '=', true);
-      return q.orderBy('position').orderBy('id').execute();
+      return q.listPriorities(db, options.includeInactive ?? false);
     },
 
     async savePriority(
@@ -69,29 +43,8 @@ export function createPlaceService({ db, place, audit }: { db: Database; place: 
     ): Promise<number> {
       return db.transaction().execute(async (trx) => {
         let id = input.id;
-        if (id) {
-          await trx
-            .updateTable('local_priority')
-            .set({ title: input.title, description: input.description, active: input.active, updated_at: new Date() })
-            .where('id', '=', id)
-            .execute();
-        } else {
-          const max = await trx
-            .selectFrom('local_priority')
-            .select((eb) => eb.fn.coalesce(eb.fn.max('position'), eb.lit(0)).as('max'))
-            .executeTakeFirstOrThrow();
-          const row = await trx
-            .insertInto('local_priority')
-            .values({
-              title: input.title,
-              description: input.description,
-              active: input.active,
-              position: Number(max.max) + 1,
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          id = row.id;
-        }
+        if (id) await q.updatePriority(trx, id, input);
+        else id = await q.insertPriority(trx, input);
         await audit.record(
           {
             userId: actorId,

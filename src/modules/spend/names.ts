@@ -1,64 +1,10 @@
-// Supplier names as councils print them, reduced to a key that survives their many spellings:
-// "The Croydon Voluntary Action Ltd." and "CROYDON VOLUNTARY ACTION LIMITED" are the same supplier.
-// Pure functions, shared by the import (spend_supplier.name_key) and by resolution (matching registers).
+// Supplier names as councils print them, reduced to the directory's name key (src/modules/organisations/names.ts)
+// so that they meet the registers' names: "The Croydon Voluntary Action Ltd." and "CROYDON VOLUNTARY ACTION LIMITED"
+// are the same supplier. Pure functions, shared by the import (spend_supplier.name_key) and by resolution.
+import { foldName as fold, normaliseName, splitTradingAs, tidyName as tidy } from '../organisations/names.ts';
 
-// "T/A", "T/As", "t / a", "trading as" between a legal name and a trading name.
-const TRADING_AS = /(?:^|[\s,(])(?:t\s*\/\s*as?|trading\s+as)(?=[\s:.,)-]|$)/i;
-
-// Suffixes that say nothing about who the supplier is. Other legal forms (CIC, CIO, PLC, LLP) are kept:
-// they tell resolution what kind of body it is.
-const DROPPED_SUFFIXES = new Set(['ltd', 'limited']);
-
-function fold(text: string): string {
-  return (
-    text
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[&+]/g, ' and ')
-      // Apostrophes and dots join what they sit in: "St Mary's" → "st marys", "C.I.C." → "cic", "Ltd." → "ltd".
-      .replace(/['’‘`.]/g, '')
-      .replace(/[^a-z0-9]+/g, ' ')
-      .trim()
-  );
-}
-
-function tidy(folded: string): string {
-  const words = folded.split(' ').filter(Boolean);
-  // "Foo Ltd", "Foo Limited (The)", "Foo Co Ltd" keep "co": only ltd/limited and "the" go.
-  let changed = true;
-  while (changed && words.length > 1) {
-    changed = false;
-    const last = words[words.length - 1]!;
-    if (DROPPED_SUFFIXES.has(last) || last === 'the') {
-      words.pop();
-      changed = true;
-    }
-  }
-  if (words.length > 1 && words[0] === 'the') words.shift();
-  return words.join(' ');
-}
-
-function splitTradingAs(name: string): [string, string | null] {
-  const match = TRADING_AS.exec(name);
-  if (!match) return [name, null];
-  const legal = name.slice(0, match.index);
-  const trading = name.slice(match.index + match[0].length).replace(/^[\s:.,-]+/, '');
-  if (!fold(legal) || !fold(trading)) return [name, null];
-  return [legal, trading];
-}
-
-/** The name_key: lower case, accents folded, punctuation gone, "&" → "and", no Ltd/Limited, no leading "The",
- * the legal name only where it says "X T/A Y", whitespace collapsed. */
-export function normaliseSupplierName(name: string): string {
-  const [legal] = splitTradingAs(name);
-  return tidy(fold(legal));
-}
-
-/** The key an organisation's name is matched by (a name that normalises to nothing keeps its lower case). */
-export function organisationNameKey(name: string): string {
-  return normaliseSupplierName(name) || name.toLowerCase();
-}
+/** A supplier's name_key: the directory's key of the legal name. */
+export const normaliseSupplierName = normaliseName;
 
 // Other spellings of one name, as councils and registers differ in writing them. Each turns a key into another
 // key, or returns it unchanged. Registers keep their own keys, so a supplier's name is tried in each form.

@@ -1,9 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { sql } from 'kysely';
 import type { Database } from '../../../db/index.ts';
 import type { JobContext, JobEnd, JobHooks, JobRow, Jobs } from '../../../imports/jobs.ts';
 import { removeStrayUploads, uploadFolder } from '../../../imports/uploads.ts';
-import { MappingNeeded, penceToPounds, type SpendImportResult, type SpendImportService } from './service.ts';
+import { penceToDecimal } from '../../../kernel/money.ts';
+import type { PlaceService } from '../../place/service.ts';
+import { listImports, openJobSummaries, waitingJobsBefore } from './queries.ts';
+import { MappingNeeded, type SpendImportResult, type SpendImportService } from './service.ts';
 
 export const JOB_KIND = 'spend-import';
 /** An upload waiting for its columns to be mapped is kept this long, then deleted. */
@@ -54,10 +56,12 @@ export function createSpendImportJobs({
   db,
   jobs,
   spendImport,
+  place,
 }: {
   db: Database;
   jobs: Jobs;
   spendImport: SpendImportService;
+  place: Pick<PlaceService, 'council'>;
 }) {
   /** The import's work: done, or waiting for a person to map the columns (the upload is kept for that). */
   function work(input: SpendJobInput, userId: string, map?: Record<string, string>) {
@@ -109,13 +113,7 @@ export function createSpendImportJobs({
    */
   async function sweep(now = Date.now()) {
     const cutoff = new Date(now - KEEP_AWAITING_MS);
-    const stale = await db
-      .selectFrom('job')
-      .select(['id', 'summary'])
-      .where('kind', '=', JOB_KIND)
-      .where('status', '=', 'queued')
-      .where('created_at', '<', cutoff)
-      .execute();
+    const stale = await waitingJobsBefore(db, JOB_KIND, cutoff);
     for (const j of stale) {
       const summary = j.summary as SpendJobSummary | null;
       if (summary?.input.path) await rm(summary.input.path, { force: true });
@@ -125,14 +123,7 @@ export function createSpendImportJobs({
       );
     }
     const awaited = new Set(
-      (
-        await db
-          .selectFrom('job')
-          .select('summary')
-          .where('kind', '=', JOB_KIND)
-          .where('status', 'in', ['queued', 'running'])
-          .execute()
-      ).flatMap((j) => (j.summary as SpendJobSummary | null)?.input.path ?? []),
+      (await openJobSummaries(db, JOB_KIND)).flatMap((j) => (j.summary as SpendJobSummary | null)?.input.path ?? []),
     );
     await removeStrayUploads(uploadDir(), { before: cutoff, keep: awaited });
     return stale.length;
@@ -143,7 +134,7 @@ export function createSpendImportJobs({
 
     /** Runs an upload (saved at `input.path`; deleted when the job ends) in the background. */
     async start(input: SpendJobInput, userId: string): Promise<string> {
-      await sweep().catch(() => {});
+      await sweep().catch((error) => console.warn('Clearing old spend uploads failed', error));
       return jobs.start(
         JOB_KIND,
         { fileName: input.fileName, createdBy: userId, summary: { input } satisfies SpendJobSummary },
@@ -161,11 +152,7 @@ export function createSpendImportJobs({
       const summary = j?.summary;
       if (j?.status !== 'queued' || !summary?.mapping || !summary.input.path) return false;
       const input = summary.input as SpendJobInput;
-      const known = await db
-        .selectFrom('council')
-        .select('org_id')
-        .where('org_id', '=', input.council)
-        .executeTakeFirst();
+      const known = await place.council(input.council);
       if (known) await spendImport.saveProfile(input.council, summary.mapping.labels, map, userId);
       return jobs.resume(
         jobId,
@@ -196,34 +183,8 @@ export function createSpendImportJobs({
 
     /** Every spend import held, newest first, with the upload job it came from where there was one. */
     async imports(limit = 200): Promise<SpendImportListRow[]> {
-      const rows = await db
-        .selectFrom('spend_import as i')
-        .innerJoin('council as c', 'c.org_id', 'i.council_org_id')
-        .leftJoin('app_user as u', 'u.id', 'i.created_by')
-        .leftJoin('job as j', (join) =>
-          join
-            .on('j.kind', '=', JOB_KIND)
-            .on(sql<string>`j.summary -> 'result' ->> 'importId'`, '=', sql<string>`i.id::text`),
-        )
-        .select([
-          'i.id',
-          'i.council_org_id',
-          'c.name as council_name',
-          'i.file_name',
-          'i.created_at',
-          'u.name as created_by_name',
-          'i.rows_read',
-          'i.rows_imported',
-          'i.rows_duplicate',
-          'i.rows_rejected',
-          'i.rows_skipped',
-          'i.total_pence',
-          'j.id as job_id',
-        ])
-        .orderBy('i.created_at', 'desc')
-        .limit(limit)
-        .execute();
-      return rows.map(({ total_pence, ...r }) => ({ ...r, total: penceToPounds(total_pence) }));
+      const rows = await listImports(db, JOB_KIND, limit);
+      return rows.map(({ total_pence, ...r }) => ({ ...r, total: penceToDecimal(total_pence) }));
     },
   };
 }

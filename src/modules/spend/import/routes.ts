@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import type { FastifyReply } from 'fastify';
-import type { Role } from '../../../db/schema.ts';
 import { isImportError } from '../../../imports/errors.ts';
 import { MAX_REJECTED_LISTED } from '../../../imports/runner.ts';
 import { normaliseHeading } from '../../../imports/table.ts';
@@ -9,12 +8,11 @@ import type { ModuleRoutes } from '../../../web/module.ts';
 import { selfUpdating } from '../../../web/self-updating.ts';
 import { type TableModel, toCsv, toGovukTable } from '../../../web/table.ts';
 import { readUpload } from '../../../web/upload.ts';
+import { SPEND_IMPORTERS as IMPORTERS } from './access.ts';
 import { FIELD_LABELS, REQUIRED_FIELDS, SPEND_FIELDS, type SpendField } from './columns.ts';
 import type { SpendJobView } from './jobs.ts';
+import { poundsText as money } from './present.ts';
 
-// Commissioners and the infrastructure body's officers import spend (administrators always may).
-export const SPEND_IMPORTERS: readonly Role[] = ['commissioner', 'officer'];
-const IMPORTERS = SPEND_IMPORTERS;
 const ORG_ID = /^GB-[A-Z]+-[A-Za-z0-9]+$/;
 const OTHER = 'other';
 
@@ -29,13 +27,6 @@ const rejectedTable = (rows: Rejected[]): TableModel<Rejected> => ({
 });
 
 const n = (value: number) => value.toLocaleString('en-GB');
-
-/** "19513182.88" → "£19,513,182.88", from the exact decimal string (never through a float). */
-export function money(pounds: string): string {
-  const negative = pounds.startsWith('-');
-  const [whole = '0', pence = '00'] = pounds.replace('-', '').split('.');
-  return `${negative ? '-' : ''}£${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${pence}`;
-}
 
 const routes: ModuleRoutes = async (app, { services }) => {
   const { config, spendImportJobs: jobs } = services;
@@ -73,8 +64,8 @@ const routes: ModuleRoutes = async (app, { services }) => {
     });
   }
 
-  app.get('/spend/imports', { config: { access: IMPORTERS } }, async (_request, reply) => {
-    await jobs.sweep().catch(() => {});
+  app.get('/spend/imports', { config: { access: IMPORTERS } }, async (request, reply) => {
+    await jobs.sweep().catch((error) => request.log.warn({ err: error }, 'Clearing old spend uploads failed'));
     const [imports, open] = await Promise.all([jobs.imports(), jobs.openJobs()]);
     return reply.view('spend/import/views/imports.njk', {
       title: 'Spend imports',

@@ -1,21 +1,15 @@
+import { formatMoney, penceToDecimal } from '../../../kernel/money.ts';
 import type { TableModel } from '../../../web/table.ts';
 import { barChart, lineChart } from './charts.ts';
-import { penceToPounds } from './money.ts';
 import type { SpendSummary } from './service.ts';
 
 // From the service's figures to what people read: tables (which also download as CSV), charts, and the API's JSON.
 // CSV and JSON carry plain decimal pounds ("1234.56"); pages show "£1,234.56".
 
-const gbp = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
-const gbpWhole = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
-
-/** Display only: the exact figure is in the CSV and JSON. */
-export function money(pence: number): string {
-  return gbp.format(pence / 100);
-}
-export function moneyWhole(pence: number): string {
-  return gbpWhole.format(pence / 100);
-}
+/** "£1,234.56": pages; the CSV and JSON carry "1234.56". */
+export const money = (pence: number): string => formatMoney(pence);
+/** "£1,235": charts, where pence are noise. */
+export const moneyWhole = (pence: number): string => formatMoney(pence, { whole: true });
 export function percent(value: string | null): string {
   return value === null ? 'No figure' : `${value}%`;
 }
@@ -38,7 +32,7 @@ function moneyColumn<Row>(header: string, get: (row: Row) => number) {
   return {
     header,
     numeric: true,
-    value: (row: Row) => penceToPounds(get(row)),
+    value: (row: Row) => penceToDecimal(get(row)),
     html: (row: Row) => esc(money(get(row))),
   };
 }
@@ -244,7 +238,7 @@ export function charts(s: SpendSummary) {
 
 /** The summary as the API gives it: money as decimal strings in pounds, shares as decimal strings. */
 export function toJson(s: SpendSummary) {
-  const pounds = penceToPounds;
+  const pounds = penceToDecimal;
   return {
     council: s.council,
     financialYear: s.financialYear,

@@ -72,11 +72,7 @@ export function registerSpendResolutionCommands(program: Command): void {
       }
       const runtime = await openRuntime({ migrate: true });
       try {
-        const council = await runtime.handle.db
-          .selectFrom('council')
-          .select('org_id')
-          .where('org_id', '=', options.council)
-          .executeTakeFirst();
+        const council = await runtime.services.place.council(options.council);
         if (!council)
           throw new Error(
             `No council ${options.council} has spend here. Import its spend file first (npx partnership import spend <file> --council ${options.council}).`,

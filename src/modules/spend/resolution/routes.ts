@@ -1,11 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Role } from '../../../db/schema.ts';
+import { isUuid } from '../../../kernel/ids.ts';
 import { asArray } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
+import { SUPPLIER_REVIEWERS as REVIEWERS } from './access.ts';
 
-// Who reviews suppliers: infrastructure officers and commissioners (admins always may).
-const REVIEWERS: readonly Role[] = ['officer', 'commissioner', 'admin'];
 const SHOWN = ['uncertain', 'unresolved', 'vcs', 'not_vcs', 'public_body', 'redacted', 'any'] as const;
 
 const queueQuery = z.object({
@@ -26,16 +25,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
   ) {
     const query = queueQuery.safeParse(request.query);
     const q = query.success ? query.data : {};
-    const councils = await services.db
-      .selectFrom('council')
-      .select(['org_id', 'name'])
-      .where((eb) =>
-        eb.exists(
-          eb.selectFrom('spend_supplier').select('id').whereRef('spend_supplier.council_org_id', '=', 'council.org_id'),
-        ),
-      )
-      .orderBy('name')
-      .execute();
+    const councils = await resolution.councils();
     const show = q.show ?? 'uncertain';
     const queue = await resolution.queue({
       councilOrgId: q.council || undefined,
@@ -68,7 +58,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     if (!ids.length) errors.push({ text: 'Select at least one supplier', href: '#suppliers' });
     if (!['vcs', 'not_vcs', 'organisation'].includes(decision))
       errors.push({ text: 'Select what the suppliers are', href: '#decision' });
-    if (decision === 'organisation' && !/^[0-9a-f-]{36}$/.test(organisationId))
+    if (decision === 'organisation' && !isUuid(organisationId))
       errors.push({ text: 'Choose the organisation the suppliers are', href: '#organisation' });
     if (errors.length) return renderQueue(request, reply, { errorList: errors }, 400);
     const result = await resolution.decide({

@@ -1,13 +1,4 @@
-// Money crosses the boundary as integer pence and leaves as decimal strings in pounds: never through a float.
-
-/** 1234567 → "12345.67"; -5 → "-0.05". Exact for any safe integer or integer string. */
-export function penceToPounds(pence: number | string | bigint): string {
-  const value = BigInt(typeof pence === 'number' ? Math.trunc(pence) : pence);
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const text = `${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
-  return negative ? `-${text}` : text;
-}
+// Financial years, quarters and percentages as the spend measure labels and stores them.
 
 /** "12.5" (percent, up to two places) → the fraction as a decimal string with four places, "0.1250". */
 export function percentToFraction(percent: string): string {
@@ -17,13 +8,7 @@ export function percentToFraction(percent: string): string {
   return `${Math.floor(hundredths / 10000)}.${(hundredths % 10000).toString().padStart(4, '0')}`;
 }
 
-/** The financial year a date falls in, April to March: 2025-03-31 → "2024-25". */
-export function financialYearOf(date: string): string {
-  const [y, m] = date.split('-').map(Number) as [number, number];
-  const start = m >= 4 ? y : y - 1;
-  return financialYearLabel(start);
-}
-
+/** A financial year by the year it starts in: 2024 → "2024-25". */
 export function financialYearLabel(start: number): string {
   return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
 }

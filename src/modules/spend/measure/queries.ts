@@ -1,0 +1,306 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Database } from '../../../db/index.ts';
+import { organisations } from '../../organisations/read-models.ts';
+import { councils } from '../../place/read-models.ts';
+
+// The spend measure's SQL: sums are integer pence and shares are numeric decimals, both computed by the database.
+// Each figure is one query over spend's tables and the read models of the place and the directory.
+
+/** Classifications that can be left out of the denominator. */
+export const excludable = ['redacted', 'public_body'] as const;
+export type Excludable = (typeof excludable)[number];
+
+const q = (n: number) => sql.lit(n);
+
+/** Division done as numeric, rounded to six places. */
+function shareOf(numerator: RawBuilder<unknown>, denominator: RawBuilder<unknown>) {
+  return sql<string | null>`round((${numerator})::numeric / nullif((${denominator})::numeric, 0), 6)::text`;
+}
+function percentOf(numerator: RawBuilder<unknown>, denominator: RawBuilder<unknown>) {
+  return sql<string | null>`round(100 * (${numerator})::numeric / nullif((${denominator})::numeric, 0), 2)::text`;
+}
+
+/** True for payments inside the denominator. */
+function inDenominator(exclude: readonly Excludable[]) {
+  if (exclude.length === 0) return sql<boolean>`true`;
+  return sql<boolean>`s.classification not in (${sql.join(exclude.map((e) => sql.lit(e)))})`;
+}
+
+/** The denominator and the VCS sum of a group of payments `p` to suppliers `s`. */
+function sums(exclude: readonly Excludable[]) {
+  return {
+    den: sql`coalesce(sum(p.amount_pence) filter (where ${inDenominator(exclude)}), 0)`,
+    vcs: sql`coalesce(sum(p.amount_pence) filter (where s.classification = 'vcs'), 0)`,
+  };
+}
+
+// Payment dates shifted back three months put April–March into one calendar year and quarters in order.
+const fyStart = sql<number>`extract(year from (p.payment_date - interval '3 months'))::int`;
+const fyQuarter = sql<number>`(floor((extract(month from (p.payment_date - interval '3 months')) - 1) / 3) + 1)::int`;
+
+function fyRange(fy: number) {
+  return sql`p.payment_date >= make_date(${q(fy)}, 4, 1) and p.payment_date < make_date(${q(fy + 1)}, 4, 1)`;
+}
+
+/** Totals per council and financial year. */
+export async function yearTotalRows(db: Database, councilIds: string[], exclude: readonly Excludable[]) {
+  const { den, vcs } = sums(exclude);
+  const { rows } = await sql<{
+    council: string;
+    fy_start: number;
+    payments: number;
+    total: number;
+    denominator: number;
+    vcs: number;
+    uncertain: number;
+    redacted: number;
+    public_body: number;
+    share: string | null;
+    share_percent: string | null;
+    is_demo: boolean;
+  }>`
+    select p.council_org_id as council, ${fyStart} as fy_start, count(*)::int as payments,
+      sum(p.amount_pence)::bigint as total,
+      ${den}::bigint as denominator,
+      ${vcs}::bigint as vcs,
+      coalesce(sum(p.amount_pence) filter (where s.classification in ('uncertain', 'unresolved')), 0)::bigint as uncertain,
+      coalesce(sum(p.amount_pence) filter (where s.classification = 'redacted'), 0)::bigint as redacted,
+      coalesce(sum(p.amount_pence) filter (where s.classification = 'public_body'), 0)::bigint as public_body,
+      ${shareOf(vcs, den)} as share,
+      ${percentOf(vcs, den)} as share_percent,
+      bool_or(p.is_demo) as is_demo
+    from spend_payment p join spend_supplier s on s.id = p.supplier_id
+    where p.council_org_id in (${sql.join(councilIds)})
+    group by 1, 2
+    order by 1, 2
+  `.execute(db);
+  return rows;
+}
+
+export async function quarterRows(db: Database, council: string, exclude: readonly Excludable[]) {
+  const { den, vcs } = sums(exclude);
+  const { rows } = await sql<{
+    fy_start: number;
+    quarter: number;
+    denominator: number;
+    vcs: number;
+    uncertain: number;
+    share: string | null;
+    share_percent: string | null;
+  }>`
+    select ${fyStart} as fy_start, ${fyQuarter} as quarter,
+      ${den}::bigint as denominator, ${vcs}::bigint as vcs,
+      coalesce(sum(p.amount_pence) filter (where s.classification in ('uncertain', 'unresolved')), 0)::bigint as uncertain,
+      ${shareOf(vcs, den)} as share, ${percentOf(vcs, den)} as share_percent
+    from spend_payment p join spend_supplier s on s.id = p.supplier_id
+    where p.council_org_id = ${council}
+    group by 1, 2 order by 1, 2
+  `.execute(db);
+  return rows;
+}
+
+export async function serviceAreaRows(db: Database, council: string, fy: number, exclude: readonly Excludable[]) {
+  const { den, vcs } = sums(exclude);
+  const { rows } = await sql<{
+    department: string;
+    denominator: number;
+    vcs: number;
+    share: string | null;
+    share_percent: string | null;
+  }>`
+    select coalesce(nullif(btrim(p.department), ''), 'Not stated') as department,
+      ${den}::bigint as denominator, ${vcs}::bigint as vcs,
+      ${shareOf(vcs, den)} as share, ${percentOf(vcs, den)} as share_percent
+    from spend_payment p join spend_supplier s on s.id = p.supplier_id
+    where p.council_org_id = ${council} and ${fyRange(fy)}
+    group by 1 order by 2 desc, 1
+  `.execute(db);
+  return rows;
+}
+
+/** Spend with the VCS by the size band of the organisation paid (through the directory's read model). */
+export async function sizeBandRows(db: Database, council: string, fy: number, denominatorPence: number) {
+  const vcs = sql`sum(p.amount_pence)`;
+  const { rows } = await sql<{
+    band: string;
+    vcs: number;
+    organisations: number;
+    of_vcs: string | null;
+    of_denominator: string | null;
+  }>`
+    select coalesce(o.size_band, 'unknown') as band, ${vcs}::bigint as vcs,
+      count(distinct coalesce(o.id::text, 's' || s.id::text))::int as organisations,
+      ${percentOf(vcs, sql`sum(sum(p.amount_pence)) over ()`)} as of_vcs,
+      ${percentOf(vcs, sql`${denominatorPence}::bigint`)} as of_denominator
+    from spend_payment p join spend_supplier s on s.id = p.supplier_id
+    left join (${organisations(db)}) o on o.id = s.organisation_id
+    where p.council_org_id = ${council} and ${fyRange(fy)} and s.classification = 'vcs'
+    group by 1
+  `.execute(db);
+  return rows;
+}
+
+export async function topRecipientRows(db: Database, council: string, fy: number, limit: number) {
+  const { rows } = await sql<{
+    organisation_id: string | null;
+    slug: string | null;
+    name: string;
+    size_band: string | null;
+    vcs: number;
+    payments: number;
+  }>`
+    select o.id as organisation_id, o.slug, coalesce(o.name, min(s.name)) as name, o.size_band,
+      sum(p.amount_pence)::bigint as vcs, count(*)::int as payments
+    from spend_payment p join spend_supplier s on s.id = p.supplier_id
+    left join (${organisations(db)}) o on o.id = s.organisation_id
+    where p.council_org_id = ${council} and ${fyRange(fy)} and s.classification = 'vcs'
+    group by o.id, o.slug, o.name, o.size_band, case when o.id is null then s.id end
+    order by 5 desc, 3
+    limit ${q(limit)}
+  `.execute(db);
+  return rows;
+}
+
+/** The place's neighbours (not the place itself), by name. */
+export const neighbourCouncils = (db: Database) =>
+  db
+    .selectFrom(councils(db).as('c'))
+    .select(['c.org_id', 'c.name'])
+    .where('c.is_neighbour', '=', true)
+    .where('c.is_place', '=', false)
+    .orderBy('c.name')
+    .execute();
+
+export const findCouncil = (db: Database, orgId: string) =>
+  db.selectFrom(councils(db).as('c')).selectAll('c').where('c.org_id', '=', orgId).executeTakeFirst();
+
+const sharePercent = sql<string>`round(vcs_share * 100, 2)::text`;
+
+/** Published figures of these councils, newest year first. */
+export const publishedFor = (db: Database, councilIds: string[]) =>
+  db
+    .selectFrom('published_vcs_share')
+    .selectAll()
+    .select(sharePercent.as('share_percent'))
+    .where('council_org_id', 'in', councilIds)
+    .orderBy('financial_year', 'desc')
+    .execute();
+
+/** The neighbours' median and mean of these shares, as numeric text with six places. */
+export async function medianAndMean(db: Database, shares: string[]) {
+  const values = sql.join(shares.map((s) => sql`(${s}::numeric)`));
+  const { rows } = await sql<{ median: string; mean: string }>`
+    with s(v) as (values ${values}),
+    o as (select v, row_number() over (order by v) as rn, count(*) over () as n from s)
+    select (select round(avg(v), 6) from o where rn in ((n + 1) / 2, (n + 2) / 2))::text as median,
+      (select round(avg(v), 6) from s)::text as mean
+  `.execute(db);
+  return rows[0]!;
+}
+
+/** The gap from a share to a target: in points, in pence of the denominator, and the target as a percentage. */
+export async function gapTo(db: Database, target: string, share: string, denominatorPence: number) {
+  const { rows } = await sql<{ points: string; pence: number; percent: string }>`
+    select round((${target}::numeric - ${share}::numeric) * 100, 2)::text as points,
+      round((${target}::numeric - ${share}::numeric) * ${denominatorPence}::bigint)::bigint as pence,
+      round(${target}::numeric * 100, 2)::text as percent
+  `.execute(db);
+  return rows[0]!;
+}
+
+export async function asPercent(db: Database, share: string): Promise<string> {
+  return (await sql<{ p: string }>`select round(${share}::numeric * 100, 2)::text as p`.execute(db)).rows[0]!.p;
+}
+
+/** Pounds per resident to the penny, as numeric text. */
+export async function perResidentRow(db: Database, vcsPence: number, denominatorPence: number, population: number) {
+  const { rows } = await sql<{ vcs: string; den: string }>`
+    select round(${vcsPence}::numeric / ${population} / 100, 2)::text as vcs,
+      round(${denominatorPence}::numeric / ${population} / 100, 2)::text as den
+  `.execute(db);
+  return rows[0]!;
+}
+
+/** Councils with imported spend, and the place and its neighbours whether or not they have any. */
+export async function councilsWithSpend(db: Database) {
+  const { rows } = await sql<{
+    org_id: string;
+    name: string;
+    is_place: boolean;
+    is_neighbour: boolean;
+    payments: number;
+    first_date: string | null;
+    last_date: string | null;
+    is_demo: boolean | null;
+    published: number;
+  }>`
+    select c.org_id, c.name, c.is_place, c.is_neighbour,
+      coalesce(p.payments, 0)::int as payments, p.first_date, p.last_date, p.is_demo,
+      (select count(*) from published_vcs_share v where v.council_org_id = c.org_id)::int as published
+    from (${councils(db)}) c
+    left join (
+      select council_org_id, count(*) as payments, min(payment_date) as first_date, max(payment_date) as last_date,
+        bool_or(is_demo) as is_demo
+      from spend_payment group by 1
+    ) p on p.council_org_id = c.org_id
+    where c.is_place or c.is_neighbour or p.payments > 0
+    order by c.is_place desc, c.name
+  `.execute(db);
+  return rows;
+}
+
+/** Whether any spend or published figure is demonstration data. */
+export async function anyDemo(db: Database): Promise<boolean> {
+  const p = await db.selectFrom('spend_payment').select('id').where('is_demo', '=', true).limit(1).executeTakeFirst();
+  const v = await db
+    .selectFrom('published_vcs_share')
+    .select('id')
+    .where('is_demo', '=', true)
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(p || v);
+}
+
+export const listPublished = (db: Database) =>
+  db
+    .selectFrom('published_vcs_share as v')
+    .innerJoin(councils(db).as('c'), 'c.org_id', 'v.council_org_id')
+    .select([
+      'v.id',
+      'v.council_org_id',
+      'c.name as council_name',
+      'v.financial_year',
+      'v.vcs_share',
+      'v.source',
+      'v.source_url',
+      'v.is_demo',
+      'v.entered_at',
+      sql<string>`round(v.vcs_share * 100, 2)::text`.as('share_percent'),
+    ])
+    .orderBy('c.name')
+    .orderBy('v.financial_year', 'desc')
+    .execute();
+
+/** Records (or replaces) a council's published share for a year; the row's id. */
+export async function upsertPublished(
+  db: Database,
+  p: {
+    councilOrgId: string;
+    financialYear: string;
+    share: string;
+    source: string;
+    sourceUrl: string | null;
+    actorId: string;
+  },
+): Promise<number> {
+  const set = { vcs_share: p.share, source: p.source, source_url: p.sourceUrl, is_demo: false, entered_by: p.actorId };
+  const row = await db
+    .insertInto('published_vcs_share')
+    .values({ council_org_id: p.councilOrgId, financial_year: p.financialYear, ...set })
+    .onConflict((oc) =>
+      oc.columns(['council_org_id', 'financial_year']).doUpdateSet({ ...set, entered_at: new Date() }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
