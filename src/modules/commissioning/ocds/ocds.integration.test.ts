@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../../test/support/app.ts';
 import { type ChainFixture, insertChain } from '../../../../test/support/chain.ts';
-import { LOTS_EXTENSION, pounds } from './service.ts';
+import { penceToPoundsNumber as pounds } from '../../../kernel/money.ts';
+import { LOTS_EXTENSION } from './rules.ts';
 import { haveOcdsSchemas, ocdsValidator } from './validator.ts';
 
 if (!haveOcdsSchemas)
