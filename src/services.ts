@@ -17,7 +17,7 @@ import { createOrganisationService } from './modules/organisations/service.ts';
 import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules/outbox/service.ts';
 import type { PlaceConfig } from './modules/place/config.ts';
 import { createPlaceService } from './modules/place/service.ts';
-import { createRegisterImportService } from './modules/registers/service.ts';
+import { createRegisterImportService } from './modules/organisations/registers/service.ts';
 import { createSpendImportJobs } from './modules/spend/import/jobs.ts';
 import { createSpendImportService } from './modules/spend/import/service.ts';
 import { createSpendMeasureService } from './modules/spend/measure/service.ts';
@@ -32,7 +32,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const sessions = createSessionService(db);
   const placeService = createPlaceService({ db, place, audit });
   const accounts = createAccountService({ db, config, serviceName: place.serviceName, audit, outbox, sessions });
-  const organisations = createOrganisationService({ db, audit, outbox, place, config });
+  const organisations = createOrganisationService({ db, audit, outbox, place, config, accounts });
   const jobs = createJobs({ db });
   const registers = createRegisterImportService({ db, config, audit, jobs });
   const nameKeys = createNameKeyService({ db });
@@ -49,7 +49,16 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const needs = createNeedsService({ db, audit, outbox, serviceName: place.serviceName, baseUrl: config.baseUrl });
   const specifications = createSpecificationService({ db, config, audit, outbox, needs });
   const applications = createApplicationService({ db, config, audit, outbox });
-  const opportunities = createOpportunityService({ db, config, place, audit, outbox, specifications, applications });
+  const opportunities = createOpportunityService({
+    db,
+    config,
+    place,
+    audit,
+    outbox,
+    specifications,
+    organisations,
+    applications,
+  });
   const ocds = createOcdsService({ db, config, place });
   const chain = createChainService({ db, needs, specifications });
   const assessment = createAssessmentService({ db, config, audit, outbox, opportunities, applications });

@@ -1,3 +1,4 @@
+import type { Database } from '../../db/index.ts';
 import type { Role } from '../../db/schema.ts';
 import { type AccountContext, type Problem, problem } from './context.ts';
 import { alreadyRegisteredMessage, passwordChangedMessage, resetPasswordMessage } from './emails.ts';
@@ -135,7 +136,7 @@ export function createSelfService(ctx: AccountContext) {
       }) as Promise<{ ok: true } | Problem>;
     },
 
-    getAccount: (userId: string) => q.accountById(db, userId),
+    getAccount: (userId: string, trx: Database = db) => q.accountById(trx, userId),
 
     async changeName(userId: string, name: string): Promise<void> {
       await db.transaction().execute(async (trx) => {

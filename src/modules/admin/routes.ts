@@ -7,7 +7,7 @@ import type { ModuleRoutes } from '../../web/module.ts';
 import { toGovukTable } from '../../web/table.ts';
 import { EMAIL_PATTERN } from '../accounts/rules.ts';
 import { STAFF_ROLES } from '../accounts/service.ts';
-import { REGISTER_IMPORTERS } from '../registers/routes.ts';
+import { REGISTER_IMPORTERS } from '../organisations/registers/access.ts';
 import { SPEND_IMPORTERS } from '../spend/import/access.ts';
 import { escapeHtml, formatDateTime, pageNumber, pagination, serviceLinks } from './present.ts';
 import { adminCounts, auditEntityTypes, staffWaiting } from './queries.ts';

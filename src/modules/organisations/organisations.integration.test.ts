@@ -300,6 +300,9 @@ describe('claiming, joining and verifying', () => {
     expect((await resident.post(`/organisations/${org.slug}/claim`, {})).statusCode).toBe(409);
 
     expect((await resident.post(`/organisations/${org.slug}/join`, { message: 'I grow beans' })).statusCode).toBe(303);
+    // Asking is not belonging: only an approved membership counts.
+    expect(await t.services.organisations.isApprovedMember(resident.userId!, org.id)).toBe(false);
+    expect(await t.services.organisations.isApprovedMember(orgAdmin.userId!, org.id)).toBe(true);
     expect((await t.services.outbox.latestTo('orgadmin@example.test'))?.subject).toBe(
       'Jo Joiner has asked to join Selhurst Allotment Society',
     );
@@ -316,6 +319,8 @@ describe('claiming, joining and verifying', () => {
       .where('id', '=', resident.userId!)
       .executeTakeFirstOrThrow();
     expect(user.role).toBe('vcs_member');
+    expect(await t.services.organisations.isApprovedMember(resident.userId!, org.id)).toBe(true);
+    expect(await t.services.organisations.isApprovedMember(resident.userId!, null)).toBe(true);
     expect((await t.services.outbox.latestTo('joiner@example.test'))?.subject).toContain(
       'You can now act for Selhurst Allotment Society',
     );

@@ -1,115 +1,38 @@
 import { Readable } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SizeBand } from '../../db/schema.ts';
+import type { FastifyReply } from 'fastify';
+import { isUuid } from '../../kernel/ids.ts';
+import type { Refusal } from '../../kernel/result.ts';
 import { asArray, formErrors, parseForm } from '../../web/forms.ts';
 import type { ModuleRoutes } from '../../web/module.ts';
-import { type Column, toCsv } from '../../web/table.ts';
+import { actorOf, refuse as refusalPage, viewerOf } from '../../web/refusal.ts';
+import { toCsv } from '../../web/table.ts';
 import { beneficiaryGroups, labelFor, serviceAreas, sizeBands, waysOfWorking } from '../place/codelists.ts';
 import { membershipRequestForm, newGroupForm, profileFormFor, unverifyForm } from './forms.ts';
 import { identifierLabel, registerUrl } from './identifiers.ts';
 import { legalFormLabel, legalForms } from './legal-forms.ts';
 import { toOrganization, toOrganizationIdentifier, toPage } from './openreferral.ts';
-import type { SearchCriteria } from './queries.ts';
-import type { Actor, OrganisationProfile, Refusal } from './service.ts';
+import {
+  codeItems,
+  criteriaFrom,
+  directoryColumns,
+  pagination,
+  profileValues,
+  type Query,
+  queryString,
+  sizeBandLabel,
+} from './present.ts';
+import type { OrganisationProfile } from './service.ts';
 
-type Query = Record<string, string | string[] | undefined>;
+// A refusal of a decision already made reads "This has already happened" on these pages.
+const refuse = (reply: FastifyReply, refusal: Refusal) =>
+  refusalPage(reply, refusal, { 409: 'This has already happened' });
+
 type SlugParams = { Params: { slug: string } };
 
 const PAGE_SIZE = 20;
-const sizeBandCodes = sizeBands.map((b) => b.code) as string[];
-
-function criteriaFrom(query: Query): SearchCriteria {
-  const text = String([query.q ?? ''].flat()[0] ?? '')
-    .trim()
-    .slice(0, 200);
-  return {
-    text: text || undefined,
-    wards: asArray(query.ward),
-    serviceAreas: asArray(query.area),
-    beneficiaryGroups: asArray(query.group),
-    sizeBands: asArray(query.size).filter((s) => sizeBandCodes.includes(s)) as SizeBand[],
-    includeRemoved: asArray(query.include).includes('removed'),
-  };
-}
-
-/** The query string for the same search, so pages and the download keep the filters. */
-function queryString(c: SearchCriteria, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams();
-  if (c.text) params.append('q', c.text);
-  for (const w of c.wards ?? []) params.append('ward', w);
-  for (const a of c.serviceAreas ?? []) params.append('area', a);
-  for (const g of c.beneficiaryGroups ?? []) params.append('group', g);
-  for (const s of c.sizeBands ?? []) params.append('size', s);
-  if (c.includeRemoved) params.append('include', 'removed');
-  for (const [k, v] of Object.entries(extra)) params.append(k, v);
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-function pagination(c: SearchCriteria, page: number, pageCount: number) {
-  if (pageCount <= 1) return null;
-  const href = (n: number) => `/organisations${queryString(c, n > 1 ? { page: String(n) } : {})}`;
-  const items: { number?: number; href?: string; current?: boolean; ellipsis?: boolean }[] = [];
-  for (let n = 1; n <= pageCount; n++) {
-    if (n === 1 || n === pageCount || Math.abs(n - page) <= 1)
-      items.push({ number: n, href: href(n), current: n === page });
-    else if (items.at(-1)?.ellipsis !== true) items.push({ ellipsis: true });
-  }
-  return {
-    items,
-    previous: page > 1 ? { href: href(page - 1) } : undefined,
-    next: page < pageCount ? { href: href(page + 1) } : undefined,
-  };
-}
-
-const sizeBandLabel = (code: string | null) => (code ? labelFor(sizeBands, code) : '');
-
-type DirectoryRow = Awaited<ReturnType<import('./service.ts').OrganisationService['search']>>['rows'][number];
-
-function directoryColumns(baseUrl: string): Column<DirectoryRow>[] {
-  return [
-    { header: 'Name', value: (r) => r.name },
-    { header: 'Identifiers', value: (r) => r.identifiers.join('; ') },
-    { header: 'Legal form', value: (r) => legalFormLabel(r.legal_form) },
-    { header: 'Size band', value: (r) => sizeBandLabel(r.size_band) },
-    {
-      header: 'Latest income (£)',
-      value: (r) => (r.latest_income_pence == null ? '' : (r.latest_income_pence / 100).toFixed(2)),
-    },
-    { header: 'Income year', value: (r) => r.income_period_end?.slice(0, 4) ?? '' },
-    { header: 'Wards', value: (r) => r.wards.map((w) => w.name).join('; ') },
-    { header: 'Service areas', value: (r) => r.serviceAreas.map((c) => labelFor(serviceAreas, c)).join('; ') },
-    { header: 'Who it helps', value: (r) => r.beneficiaryGroups.map((c) => labelFor(beneficiaryGroups, c)).join('; ') },
-    { header: 'Website', value: (r) => r.website ?? '' },
-    { header: 'Email', value: (r) => (r.publish_email ? (r.email ?? '') : '') },
-    { header: 'Phone', value: (r) => (r.publish_phone ? (r.phone ?? '') : '') },
-    { header: 'Verified', value: (r) => (r.verified_at ? 'Yes' : 'No') },
-    { header: 'Status', value: (r) => (r.status === 'removed' ? 'Removed' : 'Active') },
-    { header: 'Page', value: (r) => `${baseUrl}/organisations/${r.slug}` },
-  ];
-}
-
-function codeItems(list: { code: string; label: string }[], selected: string[] | undefined) {
-  return list.map((c) => ({ value: c.code, text: c.label, checked: (selected ?? []).includes(c.code) }));
-}
-
-function actorOf(request: FastifyRequest): Actor {
-  return { id: request.user!.id, role: request.user!.role };
-}
-
-function refuse(reply: FastifyReply, refusal: Refusal) {
-  const titles = {
-    400: 'There is a problem',
-    403: 'You cannot do this',
-    404: 'Page not found',
-    409: 'This has already happened',
-  };
-  return reply.errorPage(refusal.status, titles[refusal.status], [refusal.message]);
-}
 
 const routes: ModuleRoutes = async (app, { services }) => {
   const organisations = services.organisations;
-  const baseUrl = services.config.baseUrl.replace(/\/$/, '');
   const wardItems = () => services.place.config.wardCodes.map((w) => ({ value: w.code, text: w.name }));
   const checked = (items: { value: string; text: string }[], selected: unknown) =>
     items.map((i) => ({ ...i, checked: asArray(selected).includes(i.value) }));
@@ -171,7 +94,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
 
   app.get<{ Querystring: Query }>('/organisations.csv', { config: { access: 'public' } }, async (request, reply) => {
     const criteria = criteriaFrom(request.query);
-    const columns = directoryColumns(baseUrl);
+    const columns = directoryColumns(organisations.pageUrl);
     // Streamed a batch at a time: the whole directory never sits in memory.
     async function* csv() {
       let first = true;
@@ -241,7 +164,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
   app.get<SlugParams>('/organisations/:slug', { config: { access: 'public' } }, async (request, reply) => {
     const profile = await loadProfile(request.params.slug, reply);
     if (!profile) return reply;
-    const can = await organisations.permissions(request.user ? actorOf(request) : null, profile);
+    const can = await organisations.permissions(viewerOf(request), profile);
     if (!profile.listed && !can.canEdit) {
       return reply.errorPage(404, 'Page not found', ['There is no organisation at this address.']);
     }
@@ -319,14 +242,13 @@ const routes: ModuleRoutes = async (app, { services }) => {
       ]);
     }
     const all = await organisations.memberships.list(profile.id);
-    const staff = ['officer', 'admin'].includes(request.user!.role);
     return reply.view('organisations/views/members.njk', {
       title: `Members of ${profile.name}`,
       backLink: `/organisations/${profile.slug}`,
       org: profile,
       requests: all
         .filter((m) => m.status === 'pending')
-        .map((m) => ({ ...m, canDecide: staff || m.role !== 'admin' })),
+        .map((m) => ({ ...m, canDecide: can.canVerify || m.role !== 'admin' })),
       members: all.filter((m) => m.status === 'approved'),
       refused: all.filter((m) => m.status === 'refused'),
     });
@@ -342,7 +264,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       if (decision !== 'approve' && decision !== 'refuse') {
         return reply.errorPage(400, 'There is a problem', ['Choose whether to approve or refuse the request.']);
       }
-      if (!/^[0-9a-f-]{36}$/i.test(request.params.userId)) {
+      if (!isUuid(request.params.userId)) {
         return reply.errorPage(404, 'Page not found', ['There is no such request.']);
       }
       const result = await organisations.memberships.decide(
@@ -360,31 +282,6 @@ const routes: ModuleRoutes = async (app, { services }) => {
   );
 
   // ---- Editing a profile. ----
-
-  function profileValues(org: OrganisationProfile) {
-    return {
-      name: org.name,
-      otherNames: org.otherNames.map((n) => n.name).join('\n'),
-      legalForm: org.legal_form ?? '',
-      description: org.description,
-      whoItHelps: org.who_it_helps,
-      latestIncome: org.latest_income_pence == null ? '' : String(org.latest_income_pence / 100),
-      incomeYear: org.income_period_end?.slice(0, 4) ?? '',
-      wards: org.wards.map((w) => w.code),
-      serviceAreas: org.serviceAreas,
-      beneficiaryGroups: org.beneficiaryGroups,
-      waysOfWorking: org.waysOfWorking,
-      identifiers: org.identifiers.join('\n'),
-      website: org.website ?? '',
-      email: org.email ?? '',
-      phone: org.phone ?? '',
-      address: org.address ?? '',
-      postcode: org.postcode ?? '',
-      publishEmail: org.publish_email ? ['yes'] : [],
-      publishPhone: org.publish_phone ? ['yes'] : [],
-      publishAddress: org.publish_address ? ['yes'] : [],
-    };
-  }
 
   const editView = (reply: FastifyReply, org: OrganisationProfile, context: Record<string, unknown>, status = 200) => {
     const values = (context.values ?? {}) as Record<string, unknown>;
@@ -498,7 +395,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       const { rows, total } = await organisations.openReferralPage({ limit: perPage, offset: (page - 1) * perPage });
       return reply.header('access-control-allow-origin', '*').send(
         toPage(
-          rows.map((r) => toOrganization(r, `${baseUrl}/organisations/${r.slug}`)),
+          rows.map((r) => toOrganization(r, organisations.pageUrl(r.slug))),
           { total, page, perPage },
         ),
       );
@@ -509,13 +406,11 @@ const routes: ModuleRoutes = async (app, { services }) => {
     '/open-data/openreferral/organizations/:id',
     { config: { access: 'public' } },
     async (request, reply) => {
-      const org = /^[0-9a-f-]{36}$/i.test(request.params.id)
-        ? await organisations.getById(request.params.id)
-        : undefined;
+      const org = isUuid(request.params.id) ? await organisations.getById(request.params.id) : undefined;
       if (!org?.listed || org.status !== 'active') return reply.code(404).send({ error: 'Not found' });
       const profile = (await organisations.get(org.slug))!;
       return reply.header('access-control-allow-origin', '*').send({
-        ...toOrganization(profile, `${baseUrl}/organisations/${profile.slug}`),
+        ...toOrganization(profile, organisations.pageUrl(profile.slug)),
         organization_identifiers: profile.identifiers.map((i) => toOrganizationIdentifier(profile.id, i)),
       });
     },

@@ -1,3 +1,7 @@
+import { formatDate } from '../../../kernel/dates.ts';
+import { formatMoney } from '../../../kernel/money.ts';
+import { plainDateTime } from './present.ts';
+
 // An Atom 1.0 feed (RFC 4287) of published opportunities, for feed readers and other services to follow.
 
 const escapeXml = (text: string) =>
@@ -27,25 +31,8 @@ type FeedRow = {
   cancellation_reason: string | null;
 };
 
-const day = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
-
 /** When an entry last changed for its readers: published, or cancelled since. */
 const entryUpdated = (r: FeedRow) => new Date(r.cancelled_at ?? r.published_at ?? r.updated_at);
-
-const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
-const closing = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-});
 
 export function atomFeed({ baseUrl, title, rows }: { baseUrl: string; title: string; rows: FeedRow[] }): string {
   const self = `${baseUrl}/opportunities.atom`;
@@ -57,9 +44,9 @@ export function atomFeed({ baseUrl, title, rows }: { baseUrl: string; title: str
     // A cancelled entry stays in the feed, so that readers who saw it learn that it was cancelled, and why.
     const notice =
       cancelled && r.cancelled_at
-        ? `Cancelled on ${day.format(new Date(r.cancelled_at))}: ${(r.cancellation_reason ?? '').replace(/[.\s]+$/, '')}. `
+        ? `Cancelled on ${formatDate(r.cancelled_at)}: ${(r.cancellation_reason ?? '').replace(/[.\s]+$/, '')}. `
         : '';
-    const summary = `${notice}${r.summary} (${r.routeLabel}, ${money.format(r.total_value_pence / 100)}, ${r.statusLabel.toLowerCase()}, ${cancelled ? 'was to close' : 'closes'} ${closing.format(new Date(r.closes_at))})`;
+    const summary = `${notice}${r.summary} (${r.routeLabel}, ${formatMoney(r.total_value_pence, { whole: true })}, ${r.statusLabel.toLowerCase()}, ${cancelled ? 'was to close' : 'closes'} ${plainDateTime(r.closes_at)})`;
     return [
       '  <entry>',
       // The OCDS ocid is unique and never changes, so it makes a stable entry id.

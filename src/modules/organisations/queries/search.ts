@@ -1,7 +1,10 @@
 import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import type { Database } from '../../db/index.ts';
-import type { ClassificationList, DB, SizeBand } from '../../db/schema.ts';
-import { identifierCandidates } from './identifiers.ts';
+import type { Database } from '../../../db/index.ts';
+import type { ClassificationList, DB, SizeBand } from '../../../db/schema.ts';
+import { wards } from '../../place/read-models.ts';
+import { identifierCandidates } from '../identifiers.ts';
+
+// The directory's search: matches by name (misspellings welcome), identifier and filters, a page at a time.
 
 export type SearchCriteria = {
   /** A name (misspellings welcome) or an identifier such as a charity number. */
@@ -179,7 +182,7 @@ export type RowDetails = {
 export async function detailsFor(db: Database, organisationIds: string[]): Promise<RowDetails> {
   const details: RowDetails = { identifiers: new Map(), wards: new Map(), classifications: new Map() };
   if (organisationIds.length === 0) return details;
-  const [identifiers, wards, classifications] = await Promise.all([
+  const [identifiers, wardRows, classifications] = await Promise.all([
     db
       .selectFrom('organisation_identifier')
       .select(['organisation_id', 'identifier'])
@@ -188,7 +191,7 @@ export async function detailsFor(db: Database, organisationIds: string[]): Promi
       .execute(),
     db
       .selectFrom('organisation_ward as ow')
-      .innerJoin('ward as w', 'w.code', 'ow.ward_code')
+      .innerJoin(wards(db).as('w'), 'w.code', 'ow.ward_code')
       .select(['ow.organisation_id', 'w.code', 'w.name'])
       .where('ow.organisation_id', 'in', organisationIds)
       .orderBy('w.position')
@@ -207,7 +210,7 @@ export async function detailsFor(db: Database, organisationIds: string[]): Promi
     else map.set(key, [value]);
   };
   for (const r of identifiers) push(details.identifiers, r.organisation_id, r.identifier);
-  for (const r of wards) push(details.wards, r.organisation_id, { code: r.code, name: r.name });
+  for (const r of wardRows) push(details.wards, r.organisation_id, { code: r.code, name: r.name });
   for (const r of classifications) push(details.classifications, r.organisation_id, { list: r.list, code: r.code });
   return details;
 }
@@ -237,138 +240,6 @@ export async function similarNames(db: Database, name: string, limit = 5) {
     .execute();
 }
 
-export async function bySlug(db: Database, slug: string) {
-  return db
-    .selectFrom('organisation as o')
-    .leftJoin('app_user as v', 'v.id', 'o.verified_by')
-    .selectAll('o')
-    .select(['v.name as verified_by_name'])
-    .where('o.slug', '=', slug)
-    .executeTakeFirst();
-}
-
-export async function profileParts(db: Database, organisationId: string) {
-  const [names, identifiers, wards, classifications, admins] = await Promise.all([
-    db
-      .selectFrom('organisation_name')
-      .select(['name', 'kind'])
-      .where('organisation_id', '=', organisationId)
-      .orderBy('name')
-      .execute(),
-    db
-      .selectFrom('organisation_identifier')
-      .select(['identifier', 'scheme'])
-      .where('organisation_id', '=', organisationId)
-      .orderBy('identifier')
-      .execute(),
-    db
-      .selectFrom('organisation_ward as ow')
-      .innerJoin('ward as w', 'w.code', 'ow.ward_code')
-      .select(['w.code', 'w.name'])
-      .where('ow.organisation_id', '=', organisationId)
-      .orderBy('w.position')
-      .execute(),
-    db
-      .selectFrom('organisation_classification')
-      .select(['list', 'code'])
-      .where('organisation_id', '=', organisationId)
-      .orderBy('code')
-      .execute(),
-    db
-      .selectFrom('membership')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('organisation_id', '=', organisationId)
-      .where('role', '=', 'admin')
-      .where('status', '=', 'approved')
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { names, identifiers, wards, classifications, approvedAdmins: Number(admins.n) };
-}
-
-export async function membershipsOf(db: Database, organisationId: string) {
-  return db
-    .selectFrom('membership as m')
-    .innerJoin('app_user as u', 'u.id', 'm.user_id')
-    .leftJoin('app_user as d', 'd.id', 'm.decided_by')
-    .select([
-      'm.user_id',
-      'm.role',
-      'm.status',
-      'm.message',
-      'm.requested_at',
-      'm.decided_at',
-      'u.name',
-      'u.email',
-      'd.name as decided_by_name',
-    ])
-    .where('m.organisation_id', '=', organisationId)
-    .orderBy('m.requested_at')
-    .execute();
-}
-
-export async function membershipOf(db: Database, organisationId: string, userId: string) {
-  return db
-    .selectFrom('membership')
-    .selectAll()
-    .where('organisation_id', '=', organisationId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-}
-
-export async function approvedAdminEmails(db: Database, organisationId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('membership as m')
-    .innerJoin('app_user as u', 'u.id', 'm.user_id')
-    .select('u.email')
-    .where('m.organisation_id', '=', organisationId)
-    .where('m.role', '=', 'admin')
-    .where('m.status', '=', 'approved')
-    .where('u.disabled_at', 'is', null)
-    .execute();
-  return rows.map((r) => r.email);
-}
-
-/**
- * Organisations waiting for a check by the infrastructure body: not verified, and either claimed (a claim
- * waiting or approved) or edited by a person. Oldest first, by when they started waiting.
- */
-export async function verificationQueue(db: Database) {
-  return db
-    .selectFrom('organisation as o')
-    .select([
-      'o.id',
-      'o.slug',
-      'o.name',
-      'o.profile_updated_at',
-      'o.created_at',
-      'o.source',
-      sql<Date | null>`(select min(m.requested_at) from membership m where m.organisation_id = o.id and m.role = 'admin'
-        and m.status <> 'refused')`.as('claimed_at'),
-      sql<number>`(select count(*) from membership m where m.organisation_id = o.id and m.role = 'admin'
-        and m.status = 'pending')`.as('pending_claims'),
-      sql<Date>`least(o.profile_updated_at, (select min(m.requested_at) from membership m
-        where m.organisation_id = o.id and m.role = 'admin' and m.status <> 'refused'))`.as('waiting_since'),
-    ])
-    .where('o.verified_at', 'is', null)
-    .where('o.status', '=', 'active')
-    .where((eb) =>
-      eb.or([
-        eb('o.profile_updated_at', 'is not', null),
-        eb.exists(
-          eb
-            .selectFrom('membership as m')
-            .select('m.user_id')
-            .whereRef('m.organisation_id', '=', 'o.id')
-            .where('m.role', '=', 'admin')
-            .where('m.status', '<>', 'refused'),
-        ),
-      ]),
-    )
-    .orderBy('waiting_since')
-    .orderBy('o.name')
-    .execute();
-}
-
 /** Listed, active organisations for Open Referral UK, by name. */
 export async function openReferralPage(db: Database, { limit, offset }: { limit: number; offset: number }) {
   const base = db.selectFrom('organisation as o').where('o.listed', '=', true).where('o.status', '=', 'active');
@@ -383,4 +254,15 @@ export async function openReferralPage(db: Database, { limit, offset }: { limit:
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
+}
+
+/** How many organisations the public directory lists (the home page). */
+export async function listedCount(db: Database): Promise<number> {
+  const row = await db
+    .selectFrom('organisation')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('listed', '=', true)
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

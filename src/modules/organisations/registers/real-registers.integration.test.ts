@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../../test/support/app.ts';
-import { organisationWithIdentifier, registerFile, registerPresent } from './test-support.ts';
+import { createTestContext, type TestContext } from '../../../../test/support/app.ts';
+import { organisationWithIdentifier, registerFile, registerPresent } from '../../../../test/support/registers.ts';
 
 const present = registerPresent('ccni_register_of_charities_2020-06-30.csv.gz', 'the real register imports');
 const file = registerFile;

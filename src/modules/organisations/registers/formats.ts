@@ -1,13 +1,8 @@
-import type { ClassificationList } from '../../db/schema.ts';
-import type { Rejection, Skip } from '../../imports/runner.ts';
-import type { FormatSpec, TableRow } from '../../imports/table.ts';
-import { clean, parseDate, parseFlag, parsePence } from '../../imports/values.ts';
-import {
-  type IdentifierScheme,
-  normaliseIdentifier,
-  normaliseLocalId,
-  schemeInfo,
-} from '../organisations/identifiers.ts';
+import type { ClassificationList } from '../../../db/schema.ts';
+import type { Rejection, Skip } from '../../../imports/runner.ts';
+import type { FormatSpec, TableRow } from '../../../imports/table.ts';
+import { clean, parseDate, parseFlag, parsePence } from '../../../imports/values.ts';
+import { type IdentifierScheme, normaliseIdentifier, normaliseLocalId, schemeInfo } from '../identifiers.ts';
 import { LINK_SOURCE, type RegisterFacts, type RegisterRecord } from './writer.ts';
 
 export type RegisterFormat = FormatSpec & {

@@ -1,13 +1,13 @@
 import { rm } from 'node:fs/promises';
-import type { Config } from '../../config.ts';
-import type { Database } from '../../db/index.ts';
-import type { JobRow, Jobs } from '../../imports/jobs.ts';
-import { failureMessageFor } from '../../imports/messages.ts';
-import { type Importer, type ImportSummary, runImport } from '../../imports/runner.ts';
-import { openSource, type SourceInput } from '../../imports/source.ts';
-import { openTable } from '../../imports/table.ts';
-import { removeStrayUploads, uploadFolder } from '../../imports/uploads.ts';
-import type { AuditService } from '../audit/service.ts';
+import type { Config } from '../../../config.ts';
+import type { Database } from '../../../db/index.ts';
+import type { JobRow, Jobs } from '../../../imports/jobs.ts';
+import { failureMessageFor } from '../../../imports/messages.ts';
+import { type Importer, type ImportSummary, runImport } from '../../../imports/runner.ts';
+import { openSource, type SourceInput } from '../../../imports/source.ts';
+import { openTable } from '../../../imports/table.ts';
+import { removeStrayUploads, uploadFolder } from '../../../imports/uploads.ts';
+import type { AuditService } from '../../audit/service.ts';
 import { type RegisterFormat, registerFormats } from './formats.ts';
 import { createRegisterWriter, type RegisterRecord } from './writer.ts';
 
@@ -98,6 +98,8 @@ export function createRegisterImportService({
 
   return {
     formats: registerFormats,
+    /** The largest file the upload page accepts. */
+    uploadLimitBytes: config.uploadLimitBytes,
     importFile,
     recordFailure,
 
@@ -111,7 +113,7 @@ export function createRegisterImportService({
       userId: string;
     }): Promise<string> {
       const { path, fileName, format, userId } = input;
-      await sweep().catch(() => {});
+      await sweep().catch((error) => console.warn('Could not clear stray register uploads:', error));
       return jobs.start(
         JOB_KIND,
         { fileName, createdBy: userId },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../../test/support/app.ts';
-import { organisationWithIdentifier, registerFile, registerPresent } from './test-support.ts';
+import { createTestContext, type TestContext } from '../../../../test/support/app.ts';
+import { organisationWithIdentifier, registerFile, registerPresent } from '../../../../test/support/registers.ts';
 
 const present = registerPresent('cascs_hmrc_community_amateur_sports_clubs.csv', 'the sports club and mutuals imports');
 const file = registerFile;

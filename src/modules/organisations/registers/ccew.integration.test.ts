@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../../test/support/app.ts';
-import { organisationNameKey } from '../spend/names.ts';
-import { organisationWithIdentifier } from './test-support.ts';
+import { createTestContext, type TestContext } from '../../../../test/support/app.ts';
+import { organisationWithIdentifier } from '../../../../test/support/registers.ts';
+import { organisationNameKey } from '../names.ts';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 

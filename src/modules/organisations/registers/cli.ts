@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { describeSummary, failureMessageFor, importCommand, progressBar, summaryJson } from '../../imports/cli.ts';
-import { openRuntime } from '../../runtime.ts';
+import { describeSummary, failureMessageFor, importCommand, progressBar, summaryJson } from '../../../imports/cli.ts';
+import { openRuntime } from '../../../runtime.ts';
 import { registerFormats } from './formats.ts';
 
 // `partnership import register <file>`: one register file, in one transaction, with a summary.

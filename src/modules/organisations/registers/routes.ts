@@ -1,16 +1,14 @@
 import { rm } from 'node:fs/promises';
 import type { FastifyReply } from 'fastify';
-import type { Role } from '../../db/schema.ts';
-import { MAX_REJECTED_LISTED } from '../../imports/runner.ts';
-import { formErrors } from '../../web/forms.ts';
-import type { ModuleRoutes } from '../../web/module.ts';
-import { selfUpdating } from '../../web/self-updating.ts';
-import { type TableModel, toCsv, toGovukTable } from '../../web/table.ts';
-import { readUpload } from '../../web/upload.ts';
+import { MAX_REJECTED_LISTED } from '../../../imports/runner.ts';
+import { formErrors } from '../../../web/forms.ts';
+import type { ModuleRoutes } from '../../../web/module.ts';
+import { selfUpdating } from '../../../web/self-updating.ts';
+import { type TableModel, toCsv, toGovukTable } from '../../../web/table.ts';
+import { readUpload } from '../../../web/upload.ts';
+import { REGISTER_IMPORTERS } from './access.ts';
 import type { JobView } from './service.ts';
 
-// Who may import registers: administrators and the infrastructure body's officers.
-export const REGISTER_IMPORTERS: readonly Role[] = ['officer', 'admin'];
 const IMPORTERS = REGISTER_IMPORTERS;
 
 const rejectedTable = (job: JobView): TableModel<{ line: number; reason: string }> => ({
@@ -23,7 +21,6 @@ const rejectedTable = (job: JobView): TableModel<{ line: number; reason: string 
 });
 
 const routes: ModuleRoutes = async (app, { services }) => {
-  const { config } = services;
   // Uploads are only accepted here, with the configured size limit.
 
   const formatItems = (selected = '') => [
@@ -35,25 +32,31 @@ const routes: ModuleRoutes = async (app, { services }) => {
     })),
   ];
 
-  app.get('/admin/imports', { config: { access: IMPORTERS } }, async (_request, reply) => {
-    await services.registers.sweep().catch(() => {});
+  app.get('/admin/imports', { config: { access: IMPORTERS } }, async (request, reply) => {
+    await services.registers
+      .sweep()
+      .catch((error) => request.log.warn({ err: error }, 'Could not clear stray uploads'));
     const jobs = await services.registers.jobs();
-    return reply.view('registers/views/imports.njk', { title: 'Imports', jobs });
+    return reply.view('organisations/registers/views/imports.njk', { title: 'Imports', jobs });
   });
 
   const uploadPage = (reply: FastifyReply, form: Record<string, unknown> = { values: {}, errors: {} }) =>
-    reply.view('registers/views/upload.njk', {
+    reply.view('organisations/registers/views/upload.njk', {
       title: 'Import a register',
       backLink: '/admin/imports',
       formats: formatItems((form.values as { format?: string } | undefined)?.format),
-      limitMb: Math.round(config.uploadLimitBytes / 1024 / 1024),
+      limitMb: Math.round(services.registers.uploadLimitBytes / 1024 / 1024),
       ...form,
     });
 
   app.get('/admin/imports/register', { config: { access: IMPORTERS } }, async (_request, reply) => uploadPage(reply));
 
   app.post('/admin/imports/register', { config: { access: IMPORTERS } }, async (request, reply) => {
-    const form = await readUpload(request, { kind: 'register', maxBytes: config.uploadLimitBytes, maxFields: 5 });
+    const form = await readUpload(request, {
+      kind: 'register',
+      maxBytes: services.registers.uploadLimitBytes,
+      maxFields: 5,
+    });
     if (!form.ok)
       return uploadPage(reply.code(400), formErrors([{ field: form.field, message: form.message }], form.fields));
     const { fields, file } = form;
@@ -95,7 +98,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
         path: `/admin/imports/${job.id}`,
         query: request.query,
       });
-      return reply.view('registers/views/job.njk', {
+      return reply.view('organisations/registers/views/job.njk', {
         title: finished ? (job.status === 'succeeded' ? 'Import finished' : 'Import failed') : 'Import in progress',
         backLink: '/admin/imports',
         job,

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestClient, type TestContext } from '../../../test/support/app.ts';
-import { newUploadPath } from '../../imports/uploads.ts';
+import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
+import { newUploadPath } from '../../../imports/uploads.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from '../../db/index.ts';
+import type { Database } from '../../src/db/index.ts';
 
 // Shared by the register import tests: where the real registers are, and how to find what an import made.
 

@@ -1,0 +1,52 @@
+import type { OpportunityRoute, OpportunityStatus } from '../../../db/schema.ts';
+import { formatDate, formatDateTime } from '../../../kernel/dates.ts';
+import { formatMoney } from '../../../kernel/money.ts';
+import { labelFor, serviceAreas } from '../../place/codelists.ts';
+import { opportunityPhase, opportunityStatusLabels } from './lifecycle.ts';
+
+// What pages say about opportunities: the words for routes and states, money and times as people read them, and
+// rows shaped for lists and pages. Rules live in lifecycle.ts and rules.ts.
+
+export const statusLabels = opportunityStatusLabels;
+
+export const routes: { code: OpportunityRoute; label: string; hint: string }[] = [
+  { code: 'grant', label: 'Grant', hint: 'Funding given for the outcomes, under a grant agreement.' },
+  {
+    code: 'light_touch_contract',
+    label: 'Contract under the light-touch regime',
+    hint: 'A contract for social and other specific services, under the light-touch rules of the Procurement Act 2023.',
+  },
+  {
+    code: 'partnership_agreement',
+    label: 'Partnership or alliance agreement',
+    hint: 'Organisations agree to work together, and with the council, on shared outcomes.',
+  },
+];
+export const routeLabel = (code: string) => routes.find((r) => r.code === code)?.label ?? code;
+
+export const serviceAreaLabel = (code: string | null) => (code ? labelFor(serviceAreas, code) : null);
+
+/** Money in sentences: whole pounds without pence ("£120,000"), and pence when there are some ("£10.50"). */
+export const moneyText = (pence: number) => formatMoney(pence, { whole: pence % 100 === 0 });
+
+/**
+ * A moment in London time as GOV.UK writes it: "14 January 2027 at 12pm", "3 March 2027 at 5:30pm", "at midnight".
+ * Built on the kernel's 24-hour clock.
+ */
+export function plainDateTime(at: Date | string): string {
+  const text = formatDateTime(at); // "14 Jan 2027, 17:30"
+  const clock = text.slice(text.lastIndexOf(' ') + 1);
+  const [hour, minute] = clock.split(':').map(Number) as [number, number];
+  const mm = String(minute).padStart(2, '0');
+  const time =
+    hour === 0 && minute === 0
+      ? 'midnight'
+      : `${hour % 12 === 0 ? 12 : hour % 12}${minute === 0 ? '' : `:${mm}`}${hour < 12 ? 'am' : 'pm'}`;
+  return `${formatDate(at)} at ${time}`;
+}
+
+/** The phase and its words, as every page shows an opportunity's state. */
+export function withPhase<T extends { status: OpportunityStatus; closes_at: Date | string }>(o: T, now: Date) {
+  const phase = opportunityPhase(o, now);
+  return { phase, effectiveStatus: phase, statusLabel: opportunityStatusLabels[phase] };
+}

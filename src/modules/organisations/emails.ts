@@ -1,0 +1,55 @@
+// The words of the directory's e-mails about memberships, kept together. Plain text only.
+
+type Mail = { subject: string; body: string; kind: string };
+
+type Request = {
+  requester: { name: string; email: string };
+  organisation: string;
+  message: string;
+  membersPage: string;
+};
+
+const said = (message: string) => (message ? `\n\nThey wrote:\n${message}` : '');
+
+/** To the infrastructure body: someone says they run an organisation. */
+export function claimMessage(o: Request): Mail {
+  return {
+    kind: 'organisation.claim',
+    subject: `${o.requester.name} has claimed ${o.organisation}`,
+    body: `${o.requester.name} (${o.requester.email}) says they run ${o.organisation} and has asked to manage its profile.${said(o.message)}\n\nCheck the claim and approve or refuse it: ${o.membersPage}`,
+  };
+}
+
+/** To an organisation's administrators: someone asks to join it. */
+export function joinRequestMessage(o: Request): Mail {
+  return {
+    kind: 'membership.request',
+    subject: `${o.requester.name} has asked to join ${o.organisation}`,
+    body: `${o.requester.name} (${o.requester.email}) has asked to join ${o.organisation}.${said(o.message)}\n\nApprove or refuse the request: ${o.membersPage}`,
+  };
+}
+
+/** To the person who asked: the decision on their request to join or to manage an organisation. */
+export function decisionMessage(o: {
+  decision: 'approve' | 'refuse';
+  role: 'member' | 'admin';
+  organisation: string;
+  editLink: string;
+  pageLink: string;
+  infrastructureBody: string;
+  contactEmail: string;
+}): Mail {
+  const what = o.role === 'admin' ? `manage ${o.organisation}` : `join ${o.organisation}`;
+  if (o.decision === 'approve') {
+    return {
+      kind: 'membership.approve',
+      subject: `You can now ${o.role === 'admin' ? 'manage' : 'act for'} ${o.organisation}`,
+      body: `Your request to ${what} has been approved.\n\n${o.role === 'admin' ? `You can edit its profile and approve new members: ${o.editLink}` : `See the organisation: ${o.pageLink}`}`,
+    };
+  }
+  return {
+    kind: 'membership.refuse',
+    subject: `Your request to ${what} was not approved`,
+    body: `Your request to ${what} was not approved. If you think this is a mistake, contact ${o.infrastructureBody} at ${o.contactEmail}.`,
+  };
+}
