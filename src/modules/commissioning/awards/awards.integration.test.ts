@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../../test/support/app.ts';
 import { insertClosedOpportunity } from '../../../../test/support/closed-opportunity.ts';
-import { financialYear, proposedMonitoring } from './rules.ts';
+import { financialYear } from '../../../kernel/dates.ts';
+import { financialYearRange, proposedMonitoring } from './rules.ts';
 
 let t: TestContext;
 
@@ -99,6 +100,16 @@ describe('monitoring proportionate to value', () => {
   it('reads financial years from April', () => {
     expect(financialYear('2027-03-31T12:00:00Z')).toBe('2026-27');
     expect(financialYear('2027-04-01T12:00:00Z')).toBe('2027-28');
+  });
+
+  it('starts the financial year at midnight on 1 April in London, in the list’s filter as in its labels', () => {
+    // Midnight on 1 April is in summer time: 23:00 UTC on 31 March.
+    const range = financialYearRange('2027-28')!;
+    expect(range.from.toISOString()).toBe('2027-03-31T23:00:00.000Z');
+    expect(range.to.toISOString()).toBe('2028-03-31T23:00:00.000Z');
+    expect(financialYear(range.from)).toBe('2027-28');
+    expect(financialYear(new Date(range.from.getTime() - 1))).toBe('2026-27');
+    expect(financialYearRange('2027-29')).toBeNull();
   });
 });
 

@@ -1,7 +1,8 @@
+import { parsePounds } from '../../../kernel/money.ts';
+import type { Issue } from '../../../kernel/result.ts';
 import { dateFrom } from '../../../web/forms.ts';
-import { parsePounds, parseTarget, penceToField } from '../applications/rules.ts';
-import type { MonitoringFrequency, MonitoringLevel } from './rules.ts';
-import type { AwardInput, AwardKind, Issue } from './service.ts';
+import { parseTarget, penceToField } from '../applications/rules.ts';
+import type { AwardInput, AwardKind, MonitoringFrequency, MonitoringLevel } from './rules.ts';
 
 type Body = Record<string, unknown>;
 const text = (body: Body, name: string) => String(body[name] ?? '').trim();

@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isStaff } from '../../../kernel/actor.ts';
+import { refusal } from '../../../kernel/result.ts';
 import { formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse } from '../../../web/refusal.ts';
@@ -39,8 +41,8 @@ const routes: ModuleRoutes = async (app, { services }) => {
 
   app.get<Slug>('/awards/:slug', { config: { access: 'public' } }, async (request, reply) => {
     const award = await awards.bySlug(request.params.slug);
-    if (!award) return refuse(reply, { ok: false, status: 404, message: 'There is no such award.' });
-    const staff = !!request.user && ['officer', 'commissioner', 'admin'].includes(request.user.role);
+    if (!award) return refuse(reply, refusal(404, 'There is no such award.'));
+    const staff = isStaff(request.user);
     const chain = await services.chain.forAward(award.id, { staff });
     return reply.view(`${VIEWS}/show.njk`, { title: award.title, award, chain });
   });
