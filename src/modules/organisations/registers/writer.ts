@@ -104,8 +104,8 @@ type Batch = {
 };
 
 const setOf = <T>(map: Map<string, Set<T>>, key: string) => {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
+  const set = map.get(key) ?? new Set<T>();
+  map.set(key, set);
   return set;
 };
 
