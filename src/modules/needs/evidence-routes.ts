@@ -14,6 +14,7 @@ import { needsPages } from './pages.ts';
 type SlugParams = { Params: { slug: string } };
 type EvidenceParams = { Params: { slug: string; evidenceId: string } };
 
+// One registration per page, each handler short: the plugin is long only as the list of its pages.
 const evidenceRoutes: ModuleRoutes = async (app, { services }) => {
   const needs = services.needs;
   const { editPage } = needsPages(services);

@@ -12,6 +12,7 @@ import { acceptsInput } from './rules.ts';
 type SlugParams = { Params: { slug: string } };
 type ContributionParams = { Params: { slug: string; contributionId: string } };
 
+// One registration per page, each handler short: the plugin is long only as the list of its pages.
 const routes: ModuleRoutes = async (app, options) => {
   const { services } = options;
   const needs = services.needs;

@@ -37,6 +37,7 @@ const assessmentRow = (input: AssessmentInput, opensAt: string | null) => ({
   closes_at: input.closesAt,
 });
 
+// The factory is long only as a list of short operations that share its dependencies.
 export function createNeedsService(deps: {
   db: Database;
   audit: AuditService;

@@ -11,6 +11,7 @@ import { common } from './present.ts';
 type Slug = { Params: { slug: string } };
 type Body = Record<string, unknown>;
 
+// One registration per page, each handler short: the plugin is long only as the list of its pages.
 const coproductionRoutes: ModuleRoutes = async (app, { services }) => {
   const specs = services.specifications;
   const showPage = specificationPage(services);

@@ -13,6 +13,7 @@ import type { SectionKey } from './sections.ts';
 
 export type WorkshopInput = { held_on: string; participants: Record<string, number>; what_changed: string };
 
+// The factory is long only as a list of short operations that share its dependencies.
 export function createCoproductionService(ctx: SpecificationContext, baseUrl: string) {
   const { mutate, editable, currentVersion, coproducersOf } = ctx;
 

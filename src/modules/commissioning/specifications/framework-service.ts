@@ -17,6 +17,7 @@ const answers = <I extends { id: string; outcome_id: string; position: number; c
   return rest;
 };
 
+// The factory is long only as a list of short operations that share its dependencies.
 export function createFrameworkService(ctx: SpecificationContext) {
   const { mutate, viewable, editable, framework, frameworkChanged } = ctx;
 

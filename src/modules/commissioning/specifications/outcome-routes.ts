@@ -15,6 +15,7 @@ type Form = { errors: Record<string, string>; errorList?: unknown[]; values: Rec
 type OutcomeParams = { Params: { slug: string; outcomeId: string } };
 type IndicatorParams = { Params: { slug: string; outcomeId: string; indicatorId: string } };
 
+// One registration per page, each handler short: the plugin is long only as the list of its pages.
 const outcomeRoutes: ModuleRoutes = async (app, { services }) => {
   const specs = services.specifications;
 

@@ -15,6 +15,7 @@ import { emptySections, normaliseSections } from './sections.ts';
 type Slug = { Params: { slug: string } };
 type Body = Record<string, unknown>;
 
+// One registration per page, each handler short: the plugin is long only as the list of its pages.
 const routes: ModuleRoutes = async (app, options) => {
   const { services } = options;
   const specs = services.specifications;

@@ -25,6 +25,7 @@ export type { FrameworkChange } from './rules.ts';
 // Words that are pages under /specifications, never a specification.
 const RESERVED = new Set(['new']);
 
+// The factory is long only as a list of short operations that share its dependencies.
 export function createSpecificationService(deps: {
   db: Database;
   config: Config;
