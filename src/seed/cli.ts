@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
+import { countOrganisations } from '../modules/organisations/queries/demo.ts';
 import { openRuntime } from '../runtime.ts';
 import { hasDemoData, removeDemoData, type SeedScale, seedDemo, seedScales } from './demo.ts';
 
@@ -21,14 +22,11 @@ export function registerSeedCommand(program: Command): void {
       const started = performance.now();
       try {
         const { db } = runtime.services;
-        const organisations = await db
-          .selectFrom('organisation')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow();
+        const held = await countOrganisations(db);
         const demo = await hasDemoData(db);
-        if ((Number(organisations.n) > 0 || demo) && !options.force) {
+        if ((held > 0 || demo) && !options.force) {
           console.error(
-            `The database already holds ${Number(organisations.n).toLocaleString('en-GB')} organisations` +
+            `The database already holds ${held.toLocaleString('en-GB')} organisations` +
               `${demo ? ', including demo data' : ''}. Nothing was changed.\n` +
               'To delete the demo data (only rows marked as demo) and load it again, run: partnership seed --force',
           );

@@ -1,15 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import type { Database } from '../db/index.ts';
-import type { DB } from '../db/schema.ts';
+import * as imports from '../imports/queries/demo.ts';
 import { hashPassword } from '../modules/accounts/passwords.ts';
+import * as accounts from '../modules/accounts/queries/demo.ts';
+import * as applications from '../modules/commissioning/applications/queries/demo.ts';
+import * as assessment from '../modules/commissioning/assessment/queries/demo.ts';
+import * as awards from '../modules/commissioning/awards/queries/demo.ts';
+import * as opportunities from '../modules/commissioning/opportunities/queries/demo.ts';
+import * as specifications from '../modules/commissioning/specifications/queries/demo.ts';
+import * as organisations from '../modules/organisations/queries/demo.ts';
 import { placesDir } from '../modules/place/config.ts';
+import * as spend from '../modules/spend/queries/demo.ts';
 import type { Services } from '../services.ts';
 import { removeDemoCommissioning, seedDemoCommissioning } from './commissioning.ts';
 import { DEMO_PASSWORD, type DemoData, generateDemoData, type PlaceHints, type SeedScale } from './generate.ts';
 import { seedDemoNeeds } from './needs.ts';
-import { removeDemoSpend, seedDemoSpend } from './spend.ts';
+import { seedDemoSpend } from './spend.ts';
 
 export { DEMO_PASSWORD, demoSignIns, type SeedScale, seedScales } from './generate.ts';
 
@@ -60,24 +67,22 @@ export async function seedDemo(
   const { db } = services;
   await db.transaction().execute(async (trx) => {
     await avoidClashes(trx, data);
-    const tables: [keyof DB, object[]][] = [
-      ['app_user', data.users],
-      ['organisation', data.organisations],
-      ['organisation_identifier', data.identifiers],
-      ['organisation_name', data.names],
-      ['organisation_ward', data.wards],
-      ['organisation_classification', data.classifications],
-      ['membership', data.memberships],
+    // In this order: memberships point at people and organisations, the rest at organisations.
+    const parts: [object[], (trx: Database, rows: never[]) => Promise<unknown>][] = [
+      [data.users, accounts.insertDemoPeople],
+      [data.organisations, organisations.insertDemoOrganisations],
+      [data.identifiers, organisations.insertDemoIdentifiers],
+      [data.names, organisations.insertDemoNames],
+      [data.wards, organisations.insertDemoWards],
+      [data.classifications, organisations.insertDemoClassifications],
+      [data.memberships, organisations.insertDemoMemberships],
     ];
-    const total = tables.reduce((sum, [, rows]) => sum + rows.length, 0);
+    const total = parts.reduce((sum, [rows]) => sum + rows.length, 0);
     let done = 0;
-    for (const [table, rows] of tables) {
+    for (const [rows, insert] of parts) {
       for (let i = 0; i < rows.length; i += BATCH) {
         const batch = rows.slice(i, i + BATCH);
-        await trx
-          .insertInto(table)
-          .values(batch as never)
-          .execute();
+        await insert(trx, batch as never[]);
         done += batch.length;
         options.onProgress?.(done, total);
       }
@@ -109,74 +114,49 @@ export async function seedDemo(
  * dropped; a demo e-mail address used by a real account stops the seed, since that person must keep their account.
  */
 async function avoidClashes(trx: Database, data: DemoData): Promise<void> {
-  const emails = data.users.map((u) => u.email.toLowerCase());
-  const taken: string[] = [];
-  for (let i = 0; i < emails.length; i += 1000) {
-    const rows = await trx
-      .selectFrom('app_user')
-      .select('email')
-      .where(sql<string>`lower(email)`, 'in', emails.slice(i, i + 1000))
-      .execute();
-    taken.push(...rows.map((r) => r.email));
-  }
+  const taken = await accounts.accountsWithEmails(
+    trx,
+    data.users.map((u) => u.email),
+  );
   if (taken.length > 0) {
     throw new Error(
       `These demo e-mail addresses already belong to accounts that are not demo accounts: ${taken.slice(0, 5).join(', ')}` +
         `${taken.length > 5 ? ` and ${taken.length - 5} more` : ''}. Change those accounts' e-mail addresses first.`,
     );
   }
-  const slugs = new Set(
-    (await trx.selectFrom('organisation').select('slug').execute()).map((row) => row.slug as string),
-  );
+  const slugs = await organisations.organisationSlugs(trx);
   for (const org of data.organisations) {
     if (!slugs.has(org.slug)) continue;
     let n = 2;
     while (slugs.has(`${org.slug}-demo-${n}`)) n++;
     org.slug = `${org.slug}-demo-${n}`;
   }
-  const held = new Set(
-    (await trx.selectFrom('organisation_identifier').select('identifier').execute()).map((row) => row.identifier),
-  );
+  const held = await organisations.heldIdentifiers(trx);
   data.identifiers = data.identifiers.filter((id) => !held.has(id.identifier));
 }
 
 /** Whether the database holds any demo data. */
 export async function hasDemoData(db: Database): Promise<boolean> {
-  const org = await db.selectFrom('organisation').select('id').where('is_demo', '=', true).limit(1).executeTakeFirst();
-  const user = await db.selectFrom('app_user').select('id').where('is_demo', '=', true).limit(1).executeTakeFirst();
-  return Boolean(org || user);
+  return (await organisations.hasDemoOrganisations(db)) || (await accounts.hasDemoPeople(db));
 }
 
 /**
- * Deletes the demo organisations and accounts, and nothing else. Rows of other capabilities that point at them
- * without cascading lose the pointer when it is optional, and go with them when it is not (they belong to the demo).
+ * Deletes the demo organisations and accounts, and nothing else. Each owner's rows that point at them without
+ * cascading lose the pointer when it is optional, and go with them when it is not (they belong to the demo).
  */
 export async function removeDemoData(services: Services): Promise<{ organisations: number; users: number }> {
   return services.db.transaction().execute(async (trx) => {
-    await removeDemoSpend(trx);
+    await spend.deleteDemoSpend(trx);
     // The commissioning chain first: its rows point at demo people and organisations without cascading.
     await removeDemoCommissioning(trx);
-    const { rows: refs } = await sql<{ source: string; column: string; nullable: boolean; target: string }>`
-      select c.conrelid::regclass::text as source, a.attname as column, not a.attnotnull as nullable,
-             c.confrelid::regclass::text as target
-      from pg_constraint c
-      join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
-      where c.contype = 'f' and cardinality(c.conkey) = 1 and c.confdeltype in ('a', 'r')
-        and c.confrelid in ('organisation'::regclass, 'app_user'::regclass)
-      order by 1, 2
-    `.execute(trx);
-    for (const target of ['organisation', 'app_user']) {
-      for (const ref of refs.filter((x) => x.target === target)) {
-        const table = sql.raw(ref.source);
-        const column = sql.ref(ref.column);
-        const demo = sql`(select id from ${sql.table(target)} where is_demo)`;
-        if (ref.nullable) await sql`update ${table} set ${column} = null where ${column} in ${demo}`.execute(trx);
-        else await sql`delete from ${table} where ${column} in ${demo}`.execute(trx);
-      }
-    }
-    const orgs = await trx.deleteFrom('organisation').where('is_demo', '=', true).executeTakeFirst();
-    const users = await trx.deleteFrom('app_user').where('is_demo', '=', true).executeTakeFirst();
-    const summary = { organisations: Number(orgs.numDeletedRows), users: Number(users.numDeletedRows) };
+    for (const owner of [applications, assessment, awards, opportunities, specifications, spend, imports])
+      await owner.detachFromDemo(trx);
+    await organisations.detachFromDemo(trx);
+    await accounts.detachFromDemo(trx);
+    const summary = {
+      organisations: await organisations.deleteDemoOrganisations(trx),
+      users: await accounts.deleteDemoPeople(trx),
+    };
     await services.audit.record(
       { userId: null, action: 'delete', entityType: 'demo_data', entityId: null, detail: summary },
       trx,

@@ -1,12 +1,12 @@
+import * as accounts from '../modules/accounts/queries/demo.ts';
+import * as organisations from '../modules/organisations/queries/demo.ts';
 import type { Services } from '../services.ts';
 import { seedDemo } from './demo.ts';
 
 /** On first start: load the demo when the database holds no organisations and no people yet. */
 export async function seedDemoIfEmpty(services: Services): Promise<boolean> {
   const { db } = services;
-  const org = await db.selectFrom('organisation').select('id').limit(1).executeTakeFirst();
-  const user = await db.selectFrom('app_user').select('id').limit(1).executeTakeFirst();
-  if (org || user) return false;
+  if ((await organisations.hasAnyOrganisation(db)) || (await accounts.hasAnyAccount(db))) return false;
   await seedDemo(services, { scale: 'demo' });
   return true;
 }

@@ -2,8 +2,12 @@
 // published (each with contributions, "You said, we did" responses and supporters), and one draft. Fictional,
 // marked `is_demo`, and refreshed in place on every run (by slug), so anything that already links to them keeps
 // working.
+import type { Database } from '../db/index.ts';
 import type { CoproductionLevel, NeedsContributionKind, NeedsStatus } from '../db/schema.ts';
+import * as accounts from '../modules/accounts/queries/demo.ts';
+import * as needs from '../modules/needs/queries/demo.ts';
 import type { Services } from '../services.ts';
+import { day } from './when.ts';
 
 type DemoNeed = {
   slug: string;
@@ -156,21 +160,13 @@ const demoNeeds: DemoNeed[] = [
   },
 ];
 
-const day = (days: number) => {
-  const d = new Date(Date.now() + days * 86_400_000);
-  return d.toISOString().slice(0, 10);
-};
-
 export async function seedDemoNeeds(services: Services): Promise<{ assessments: number; contributions: number }> {
   const { db } = services;
+  const wards = await services.place.wards();
+  const priorities = await services.place.priorities({ includeInactive: true });
   let contributions = 0;
   await db.transaction().execute(async (trx) => {
-    const users = await trx
-      .selectFrom('app_user')
-      .select(['id', 'email', 'role'])
-      .where('is_demo', '=', true)
-      .orderBy('email')
-      .execute();
+    const users = await accounts.demoPeople(trx);
     const byEmail = (email: string) => users.find((u) => u.email === email)?.id ?? null;
     const commissioner = byEmail('commissioner@demo.example');
     const residents = users.filter((u) => u.role === 'resident' && u.email !== 'resident@demo.example');
@@ -179,112 +175,64 @@ export async function seedDemoNeeds(services: Services): Promise<{ assessments: 
       vcs: byEmail('vcs@demo.example'),
       other: residents[0]?.id ?? null,
     };
-    const wards = await trx.selectFrom('ward').select(['code', 'name']).execute();
-    const priorities = await trx.selectFrom('local_priority').select(['id', 'title']).execute();
+    // People supported the needs while they were open for input.
+    const supporters = [author.resident, author.vcs, ...residents.slice(0, 12).map((r) => r.id)].filter(
+      (u): u is string => u !== null,
+    );
 
     for (const n of demoNeeds) {
-      const values = {
-        title: n.title,
-        summary: n.summary,
-        need: n.need,
-        population_groups: n.groups,
-        coproduction_level: n.level,
-        status: n.status,
-        opens_at: n.status === 'draft' ? null : day((n.closesIn ?? 0) - 42),
-        closes_at: n.closesIn === null ? null : day(n.closesIn),
-        created_by: commissioner,
-        is_demo: true,
-      };
-      const existing = await trx
-        .selectFrom('needs_assessment')
-        .select(['id', 'is_demo'])
-        .where('slug', '=', n.slug)
-        .executeTakeFirst();
-      if (existing && !existing.is_demo) continue; // real data wins
-      let id: string;
-      if (existing) {
-        id = existing.id;
-        await trx.updateTable('needs_assessment').set(values).where('id', '=', id).execute();
-        for (const table of [
-          'needs_assessment_ward',
-          'needs_assessment_priority',
-          'needs_evidence',
-          'needs_contribution',
-          'needs_support',
-        ] as const) {
-          await trx.deleteFrom(table).where('needs_assessment_id', '=', id).execute();
-        }
-      } else {
-        id = (
-          await trx
-            .insertInto('needs_assessment')
-            .values({ slug: n.slug, ...values })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        ).id;
-      }
+      const id = await writeNeed(trx, n, commissioner);
+      if (!id) continue; // real data wins
       const wardCodes = wards.filter((w) => n.wards.includes(w.name)).map((w) => w.code);
       if (wardCodes.length) {
-        await trx
-          .insertInto('needs_assessment_ward')
-          .values(wardCodes.map((ward_code) => ({ needs_assessment_id: id, ward_code })))
-          .execute();
+        await needs.insertNeedWards(
+          trx,
+          wardCodes.map((ward_code) => ({ needs_assessment_id: id, ward_code })),
+        );
       }
       const priorityIds = priorities.filter((p) => n.priorities.includes(p.title)).map((p) => p.id);
       if (priorityIds.length) {
-        await trx
-          .insertInto('needs_assessment_priority')
-          .values(priorityIds.map((priority_id) => ({ needs_assessment_id: id, priority_id })))
-          .execute();
+        await needs.insertNeedPriorities(
+          trx,
+          priorityIds.map((priority_id) => ({ needs_assessment_id: id, priority_id })),
+        );
       }
       for (const [position, e] of n.evidence.entries()) {
-        await trx
-          .insertInto('needs_evidence')
-          .values({
-            needs_assessment_id: id,
-            kind: e.kind,
-            title: e.title,
-            body: e.body ?? '',
-            url: e.url ?? null,
-            table_data: e.table ? JSON.stringify({ headers: e.table[0], rows: e.table.slice(1) }) : null,
-            position,
-            created_by: commissioner,
-          })
-          .execute();
+        await needs.insertNeedEvidence(trx, {
+          needs_assessment_id: id,
+          kind: e.kind,
+          title: e.title,
+          body: e.body ?? '',
+          url: e.url ?? null,
+          table_data: e.table ? JSON.stringify({ headers: e.table[0], rows: e.table.slice(1) }) : null,
+          position,
+          created_by: commissioner,
+        });
       }
       for (const [i, c] of n.contributions.entries()) {
         const at = new Date(Date.now() - (20 - i) * 86_400_000);
         // Responses already sent: the demo must not e-mail its made-up people.
         const answered = c.response ? new Date(at.getTime() + 2 * 86_400_000) : null;
-        await trx
-          .insertInto('needs_contribution')
-          .values({
-            needs_assessment_id: id,
-            kind: c.kind,
-            body: c.body,
-            author_id: author[c.by],
-            created_at: at,
-            response: c.response ?? null,
-            responded_by: c.response ? commissioner : null,
-            responded_at: answered,
-            notified_at: answered,
-            is_demo: true,
-          })
-          .execute();
+        await needs.insertNeedContribution(trx, {
+          needs_assessment_id: id,
+          kind: c.kind,
+          body: c.body,
+          author_id: author[c.by],
+          created_at: at,
+          response: c.response ?? null,
+          responded_by: c.response ? commissioner : null,
+          responded_at: answered,
+          notified_at: answered,
+          is_demo: true,
+        });
         contributions++;
       }
-      // People supported the needs while they were open for input; a draft has not been open.
-      if (n.status !== 'draft') {
-        const supporters = [author.resident, author.vcs, ...residents.slice(0, 12).map((r) => r.id)].filter(
-          (u): u is string => u !== null,
+      // A draft has not been open for input, so has no supporters.
+      if (n.status !== 'draft' && supporters.length) {
+        await needs.insertNeedSupporters(
+          trx,
+          supporters.map((user_id) => ({ needs_assessment_id: id, user_id })),
         );
-        if (supporters.length) {
-          await trx
-            .insertInto('needs_support')
-            .values(supporters.map((user_id) => ({ needs_assessment_id: id, user_id })))
-            .onConflict((oc) => oc.doNothing())
-            .execute();
-        }
       }
     }
     await services.audit.record(
@@ -298,4 +246,28 @@ export async function seedDemoNeeds(services: Services): Promise<{ assessments: 
     );
   });
   return { assessments: demoNeeds.length, contributions };
+}
+
+/**
+ * Writes the assessment itself: a demo one already there (by slug) is refreshed in place, keeping its id and
+ * address, and emptied of what hangs below it. Returns its id, or undefined when a real assessment holds the slug.
+ */
+async function writeNeed(trx: Database, n: DemoNeed, commissioner: string | null): Promise<string | undefined> {
+  const values = {
+    title: n.title,
+    summary: n.summary,
+    need: n.need,
+    population_groups: n.groups,
+    coproduction_level: n.level,
+    status: n.status,
+    opens_at: n.status === 'draft' ? null : day((n.closesIn ?? 0) - 42),
+    closes_at: n.closesIn === null ? null : day(n.closesIn),
+    created_by: commissioner,
+    is_demo: true,
+  };
+  const existing = await needs.needBySlug(trx, n.slug);
+  if (existing && !existing.is_demo) return undefined;
+  if (!existing) return needs.insertDemoNeed(trx, { slug: n.slug, ...values });
+  await needs.refreshDemoNeed(trx, existing.id, values);
+  return existing.id;
 }

@@ -3,9 +3,10 @@
 // so the spend pages work without the resolver. Seeded, so every run gives the same figures; every row is marked
 // `is_demo` and the pages say so.
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { SupplierClassification } from '../db/schema.ts';
+import * as organisations from '../modules/organisations/queries/demo.ts';
+import * as spend from '../modules/spend/queries/demo.ts';
 import type { Services } from '../services.ts';
 import { Random } from './random.ts';
 
@@ -95,14 +96,7 @@ function nameKey(name: string): string {
     .trim();
 }
 
-/** Deletes the demo spend (and demo published figures); real imports and their suppliers stay. */
-export async function removeDemoSpend(db: Database): Promise<void> {
-  await db.deleteFrom('spend_payment').where('is_demo', '=', true).execute();
-  await db.deleteFrom('spend_import').where('is_demo', '=', true).execute();
-  await sql`delete from spend_supplier s where s.is_demo
-    and not exists (select 1 from spend_payment p where p.supplier_id = s.id)`.execute(db);
-  await db.deleteFrom('published_vcs_share').where('is_demo', '=', true).execute();
-}
+type DemoRecipient = Awaited<ReturnType<typeof organisations.demoOrganisationsWithCharity>>[number];
 
 export async function seedDemoSpend(
   services: Services,
@@ -114,221 +108,23 @@ export async function seedDemoSpend(
   let payments = 0;
 
   await services.db.transaction().execute(async (trx) => {
-    await removeDemoSpend(trx);
-    const orgs = await trx
-      .selectFrom('organisation as o')
-      .leftJoin('organisation_identifier as i', (j) =>
-        j.onRef('i.organisation_id', '=', 'o.id').on('i.scheme', '=', 'GB-CHC'),
-      )
-      .select(['o.id', 'o.name', 'o.size_band', sql<string | null>`min(i.identifier)`.as('charity')])
-      .where('o.is_demo', '=', true)
-      .where('o.status', '=', 'active')
-      .groupBy(['o.id', 'o.name', 'o.size_band', 'o.slug'])
-      .orderBy('o.slug')
-      .execute();
-
+    // Refreshed whole: the same seed gives the same payments.
+    await spend.deleteDemoSpend(trx);
+    const orgs = await organisations.demoOrganisationsWithCharity(trx);
     for (const [councilIndex, council] of withSpend.entries()) {
       const random = new Random((options.seed ?? 20261125) + councilIndex * 7919);
-      const suppliers: DemoSupplier[] = [];
-      // Demo VCS organisations; smaller ones get smaller, more frequent grants.
-      for (const org of random.sample(orgs, 70)) {
-        const viaDecision = random.chance(0.2);
-        suppliers.push({
-          name: org.name,
-          classification: 'vcs',
-          organisationId: org.id,
-          charityNumber: org.charity?.replace(/^GB-CHC-/, '') ?? null,
-          reason: viaDecision
-            ? 'Demonstration data: confirmed by an officer’s decision'
-            : 'Demonstration data: matched by its identifier',
-          weight: org.size_band === 'micro' || org.size_band === 'small' ? 1.5 : 1,
-        });
-      }
-      if (suppliers.length === 0) {
-        for (const stem of stems.slice(0, 8))
-          suppliers.push({
-            name: `${stem} Community Trust`,
-            classification: 'vcs',
-            organisationId: null,
-            charityNumber: null,
-            reason: 'Demonstration data: a made-up charity',
-            weight: 1,
-          });
-      }
-      const companies = new Set<string>();
-      while (companies.size < 60)
-        companies.add(`${random.pick(stems)} ${random.pick(trades)} ${random.pick(suffixes)}`);
-      for (const name of companies)
-        suppliers.push({
-          name,
-          classification: 'not_vcs',
-          organisationId: null,
-          charityNumber: null,
-          reason: 'Demonstration data: a made-up company',
-          weight: random.logUniform(0.3, 3),
-        });
-      for (const name of publicBodies)
-        suppliers.push({
-          name,
-          classification: 'public_body',
-          organisationId: null,
-          charityNumber: null,
-          reason: 'Demonstration data: a public body',
-          weight: 1,
-        });
-      suppliers.push({
-        name: 'Redacted Personal Information',
-        classification: 'redacted',
-        organisationId: null,
-        charityNumber: null,
-        reason: 'Demonstration data: the recipient is redacted',
-        weight: 1,
-      });
-      for (const name of random.sample(uncertainNames, 3))
-        suppliers.push({
-          name,
-          classification: 'uncertain',
-          organisationId: null,
-          charityNumber: null,
-          reason: 'Demonstration data: waiting for review',
-          weight: 1,
-        });
-
-      await trx
-        .insertInto('spend_supplier')
-        .values(
-          suppliers.map((s) => ({
-            council_org_id: council,
-            name_key: nameKey(s.name),
-            name: s.name,
-            charity_number: s.charityNumber,
-            company_number: null,
-            council_vcse_flag: null,
-            classification: s.classification,
-            organisation_id: s.organisationId,
-            method: 'demo',
-            reason: s.reason,
-            resolved_at: new Date(),
-            is_demo: true,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['council_org_id', 'name_key']).doNothing())
-        .execute();
-      const ids = new Map(
-        (
-          await trx
-            .selectFrom('spend_supplier')
-            .select(['id', 'name_key'])
-            .where('council_org_id', '=', council)
-            .where(
-              'name_key',
-              'in',
-              suppliers.map((s) => nameKey(s.name)),
-            )
-            .execute()
-        ).map((r) => [r.name_key, r.id]),
-      );
-
-      const byKind = (c: SupplierClassification) =>
-        suppliers.filter((s) => s.classification === c).map((s) => [s, s.weight] as const);
-      const vcs = byKind('vcs');
-      const companiesW = byKind('not_vcs');
-      const publicW = byKind('public_body');
-      const redacted = suppliers.find((s) => s.classification === 'redacted')!;
-      const uncertain = byKind('uncertain');
-
-      const importRow = await trx
-        .insertInto('spend_import')
-        .values({
-          council_org_id: council,
-          file_name: `demo-spend-${council}.csv`,
-          file_sha256: createHash('sha256').update(`demo spend ${council}`).digest('hex'),
-          is_demo: true,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-
-      const rows = [];
-      let total = 0;
-      for (let month = 0; month < MONTHS; month++) {
-        const year = FIRST_YEAR + Math.floor((month + 3) / 12);
-        const calendarMonth = ((month + 3) % 12) + 1;
-        const days = new Date(Date.UTC(year, calendarMonth, 0)).getUTCDate();
-        for (let n = 0; n < PAYMENTS_PER_MONTH; n++) {
-          const [department, , vcsAffinity] = random.weighted(departments.map((d) => [d, d[1]] as const));
-          const roll = random.next();
-          const chance = vcsChance(councilIndex, month) * vcsAffinity;
-          let supplier: DemoSupplier;
-          let pounds: number;
-          if (roll < chance) {
-            supplier = random.weighted(vcs);
-            pounds = random.logUniform(500, supplier.weight > 1 ? 15_000 : 60_000);
-          } else if (roll < chance + 0.06) {
-            supplier = random.weighted(publicW);
-            pounds = random.logUniform(2_000, 400_000);
-          } else if (roll < chance + 0.1) {
-            supplier = redacted;
-            pounds = random.logUniform(500, 5_000);
-          } else if (roll < chance + 0.12) {
-            supplier = random.weighted(uncertain);
-            pounds = random.logUniform(500, 20_000);
-          } else {
-            supplier = random.weighted(companiesW);
-            pounds = random.chance(0.05) ? random.logUniform(60_000, 600_000) : random.logUniform(500, 60_000);
-          }
-          // A few credit notes, as real files have.
-          const pence = Math.round(pounds * 100) * (random.chance(0.01) ? -1 : 1);
-          const day = random.int(1, days);
-          total += pence;
-          rows.push({
-            council_org_id: council,
-            import_id: importRow.id,
-            supplier_id: ids.get(nameKey(supplier.name))!,
-            line: rows.length + 2,
-            payment_date: `${year}-${String(calendarMonth).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
-            amount_pence: pence,
-            supplier_name: supplier.name,
-            department,
-            purpose: null,
-            expense_type:
-              supplier.classification === 'vcs' && random.chance(0.4)
-                ? 'Grants and contributions'
-                : 'Contract payments',
-            procurement_category: null,
-            transaction_ref: `DEMO-${councilIndex}-${rows.length + 1}`,
-            row_key: `demo:${council}:${rows.length + 1}`,
-            is_demo: true,
-          });
-        }
-      }
-      for (let i = 0; i < rows.length; i += BATCH) {
-        await trx
-          .insertInto('spend_payment')
-          .values(rows.slice(i, i + BATCH))
-          .execute();
-      }
-      await trx
-        .updateTable('spend_import')
-        .set({ rows_read: rows.length, rows_imported: rows.length, total_pence: total })
-        .where('id', '=', importRow.id)
-        .execute();
-      payments += rows.length;
+      payments += await seedCouncil(trx, random, councilIndex, council, orgs);
     }
-
     const shares = ['0.0710', '0.0450'];
     for (const [i, n] of withPublished.entries()) {
-      await trx
-        .insertInto('published_vcs_share')
-        .values({
-          council_org_id: n.orgId,
-          financial_year: `${FIRST_YEAR + 1}-${String((FIRST_YEAR + 2) % 100).padStart(2, '0')}`,
-          vcs_share: shares[i % shares.length]!,
-          source: `Demonstration figure for ${n.name} (made up)`,
-          source_url: null,
-          is_demo: true,
-        })
-        .onConflict((oc) => oc.columns(['council_org_id', 'financial_year']).doNothing())
-        .execute();
+      await spend.insertDemoPublishedShare(trx, {
+        council_org_id: n.orgId,
+        financial_year: `${FIRST_YEAR + 1}-${String((FIRST_YEAR + 2) % 100).padStart(2, '0')}`,
+        vcs_share: shares[i % shares.length]!,
+        source: `Demonstration figure for ${n.name} (made up)`,
+        source_url: null,
+        is_demo: true,
+      });
     }
     await services.audit.record(
       {
@@ -342,4 +138,177 @@ export async function seedDemoSpend(
     );
   });
   return { councils: withSpend.length, payments, published: withPublished.length };
+}
+
+/** One council's suppliers, import and two years of payments; returns the number of payments. */
+async function seedCouncil(
+  trx: Database,
+  random: Random,
+  councilIndex: number,
+  council: string,
+  orgs: DemoRecipient[],
+): Promise<number> {
+  const suppliers = demoSuppliers(random, orgs);
+  await spend.insertDemoSuppliers(
+    trx,
+    suppliers.map((s) => ({
+      council_org_id: council,
+      name_key: nameKey(s.name),
+      name: s.name,
+      charity_number: s.charityNumber,
+      company_number: null,
+      council_vcse_flag: null,
+      classification: s.classification,
+      organisation_id: s.organisationId,
+      method: 'demo',
+      reason: s.reason,
+      resolved_at: new Date(),
+      is_demo: true,
+    })),
+  );
+  const ids = await spend.supplierIds(
+    trx,
+    council,
+    suppliers.map((s) => nameKey(s.name)),
+  );
+  const importId = await spend.insertDemoImport(trx, {
+    council_org_id: council,
+    file_name: `demo-spend-${council}.csv`,
+    file_sha256: createHash('sha256').update(`demo spend ${council}`).digest('hex'),
+    is_demo: true,
+  });
+  const { rows, total } = demoPayments(random, councilIndex, suppliers);
+  const payments = rows.map((r) => ({
+    council_org_id: council,
+    import_id: importId,
+    supplier_id: ids.get(nameKey(r.supplier.name))!,
+    line: r.n + 1,
+    payment_date: r.date,
+    amount_pence: r.pence,
+    supplier_name: r.supplier.name,
+    department: r.department,
+    purpose: null,
+    expense_type: r.expenseType,
+    procurement_category: null,
+    transaction_ref: `DEMO-${councilIndex}-${r.n}`,
+    row_key: `demo:${council}:${r.n}`,
+    is_demo: true,
+  }));
+  for (let i = 0; i < payments.length; i += BATCH) await spend.insertDemoPayments(trx, payments.slice(i, i + BATCH));
+  await spend.setImportTotals(trx, importId, {
+    rows_read: payments.length,
+    rows_imported: payments.length,
+    total_pence: total,
+  });
+  return payments.length;
+}
+
+/** The council's suppliers: 70 demo VCS organisations, made-up companies, public bodies, redacted and uncertain. */
+function demoSuppliers(random: Random, orgs: DemoRecipient[]): DemoSupplier[] {
+  const suppliers: DemoSupplier[] = [];
+  // Demo VCS organisations; smaller ones get smaller, more frequent grants.
+  for (const org of random.sample(orgs, 70)) {
+    const viaDecision = random.chance(0.2);
+    suppliers.push({
+      name: org.name,
+      classification: 'vcs',
+      organisationId: org.id,
+      charityNumber: org.charity?.replace(/^GB-CHC-/, '') ?? null,
+      reason: viaDecision
+        ? 'Demonstration data: confirmed by an officer’s decision'
+        : 'Demonstration data: matched by its identifier',
+      weight: org.size_band === 'micro' || org.size_band === 'small' ? 1.5 : 1,
+    });
+  }
+  if (suppliers.length === 0) {
+    for (const stem of stems.slice(0, 8))
+      suppliers.push({
+        name: `${stem} Community Trust`,
+        classification: 'vcs',
+        organisationId: null,
+        charityNumber: null,
+        reason: 'Demonstration data: a made-up charity',
+        weight: 1,
+      });
+  }
+  const companies = new Set<string>();
+  while (companies.size < 60) companies.add(`${random.pick(stems)} ${random.pick(trades)} ${random.pick(suffixes)}`);
+  const made = (name: string, classification: SupplierClassification, reason: string, weight = 1) => ({
+    name,
+    classification,
+    organisationId: null,
+    charityNumber: null,
+    reason,
+    weight,
+  });
+  for (const name of companies)
+    suppliers.push(made(name, 'not_vcs', 'Demonstration data: a made-up company', random.logUniform(0.3, 3)));
+  for (const name of publicBodies) suppliers.push(made(name, 'public_body', 'Demonstration data: a public body'));
+  suppliers.push(made('Redacted Personal Information', 'redacted', 'Demonstration data: the recipient is redacted'));
+  for (const name of random.sample(uncertainNames, 3))
+    suppliers.push(made(name, 'uncertain', 'Demonstration data: waiting for review'));
+  return suppliers;
+}
+
+/** Two financial years of payments, month by month; `n` counts from 1 (the file's line is n + 1, after its header). */
+function demoPayments(random: Random, councilIndex: number, suppliers: DemoSupplier[]) {
+  const byKind = (c: SupplierClassification) =>
+    suppliers.filter((s) => s.classification === c).map((s) => [s, s.weight] as const);
+  const vcs = byKind('vcs');
+  const companiesW = byKind('not_vcs');
+  const publicW = byKind('public_body');
+  const redacted = suppliers.find((s) => s.classification === 'redacted')!;
+  const uncertain = byKind('uncertain');
+
+  const rows: {
+    n: number;
+    supplier: DemoSupplier;
+    date: string;
+    pence: number;
+    department: string;
+    expenseType: string;
+  }[] = [];
+  let total = 0;
+  for (let month = 0; month < MONTHS; month++) {
+    const year = FIRST_YEAR + Math.floor((month + 3) / 12);
+    const calendarMonth = ((month + 3) % 12) + 1;
+    const days = new Date(Date.UTC(year, calendarMonth, 0)).getUTCDate();
+    for (let n = 0; n < PAYMENTS_PER_MONTH; n++) {
+      const [department, , vcsAffinity] = random.weighted(departments.map((d) => [d, d[1]] as const));
+      const roll = random.next();
+      const chance = vcsChance(councilIndex, month) * vcsAffinity;
+      let supplier: DemoSupplier;
+      let pounds: number;
+      if (roll < chance) {
+        supplier = random.weighted(vcs);
+        pounds = random.logUniform(500, supplier.weight > 1 ? 15_000 : 60_000);
+      } else if (roll < chance + 0.06) {
+        supplier = random.weighted(publicW);
+        pounds = random.logUniform(2_000, 400_000);
+      } else if (roll < chance + 0.1) {
+        supplier = redacted;
+        pounds = random.logUniform(500, 5_000);
+      } else if (roll < chance + 0.12) {
+        supplier = random.weighted(uncertain);
+        pounds = random.logUniform(500, 20_000);
+      } else {
+        supplier = random.weighted(companiesW);
+        pounds = random.chance(0.05) ? random.logUniform(60_000, 600_000) : random.logUniform(500, 60_000);
+      }
+      // A few credit notes, as real files have.
+      const pence = Math.round(pounds * 100) * (random.chance(0.01) ? -1 : 1);
+      const day = random.int(1, days);
+      total += pence;
+      rows.push({
+        n: rows.length + 1,
+        supplier,
+        date: `${year}-${String(calendarMonth).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+        pence,
+        department,
+        expenseType:
+          supplier.classification === 'vcs' && random.chance(0.4) ? 'Grants and contributions' : 'Contract payments',
+      });
+    }
+  }
+  return { rows, total };
 }
