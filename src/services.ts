@@ -15,6 +15,7 @@ import { createNeedsService } from './modules/needs/service.ts';
 import { createNameKeyService } from './modules/organisations/name-keys.ts';
 import { createOrganisationService } from './modules/organisations/service.ts';
 import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules/outbox/service.ts';
+import { createHealthService } from './modules/pages/health.ts';
 import type { PlaceConfig } from './modules/place/config.ts';
 import { createPlaceService } from './modules/place/service.ts';
 import { createRegisterImportService } from './modules/organisations/registers/service.ts';
@@ -66,6 +67,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   return {
     db,
     config,
+    health: createHealthService(db),
     place: placeService,
     audit,
     outbox,

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
 import type { Database } from '../db/index.ts';
+import { isUuid } from '../kernel/ids.ts';
 import { failureMessageFor } from './messages.ts';
+import * as q from './queries/jobs.ts';
 
 /**
  * Background import jobs, one `job` row each, shared by every module that imports files uploaded on a page:
@@ -64,8 +65,6 @@ export function failedAfterSavingMessage(error: unknown): string {
 export const SHUTDOWN_MESSAGE =
   'The platform was stopped while this file was being imported, so the import was stopped. Nothing from the file was saved: an import is saved all at once or not at all. Upload the file again to import it.';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function createJobs({ db }: { db: Database }) {
   /** The jobs this process is running: their work, and how to stop them. */
   const running = new Map<string, { task: Promise<void>; controller: AbortController }>();
@@ -75,16 +74,10 @@ export function createJobs({ db }: { db: Database }) {
   const beat = () => {
     const ids = [...running.keys()];
     if (!ids.length || beating) return;
-    beating = db
-      .updateTable('job')
-      .set({ heartbeat_at: sql`now()` })
-      .where('id', 'in', ids)
-      .where('status', '=', 'running')
-      .execute()
-      .then(
-        () => {},
-        () => {},
-      )
+    // A missed beat is not fatal: the next one comes in a few seconds.
+    beating = q
+      .beat(db, ids)
+      .catch((error) => console.warn('Could not record that import jobs are alive:', error))
       .finally(() => {
         beating = undefined;
       });
@@ -97,11 +90,7 @@ export function createJobs({ db }: { db: Database }) {
     const pump = async () => {
       while (written !== latest) {
         const value = latest;
-        await db
-          .updateTable('job')
-          .set({ progress: value, heartbeat_at: sql`now()` })
-          .where('id', '=', jobId)
-          .execute();
+        await q.setProgress(db, jobId, value);
         written = value;
       }
     };
@@ -110,7 +99,7 @@ export function createJobs({ db }: { db: Database }) {
         if (signal.aborted) throw new JobStopped(String(signal.reason ?? SHUTDOWN_MESSAGE));
         latest = rowsRead;
         pending ??= pump()
-          .catch(() => {})
+          .catch((error) => console.warn(`Could not record the progress of import job ${jobId}:`, error))
           .finally(() => {
             pending = undefined;
           });
@@ -122,39 +111,13 @@ export function createJobs({ db }: { db: Database }) {
   }
 
   async function end(jobId: string, outcome: JobEnd) {
-    if ('finished' in outcome) {
-      await db
-        .updateTable('job')
-        .set({
-          status: 'succeeded',
-          progress: outcome.finished.progress,
-          summary: JSON.stringify(outcome.finished.summary),
-          error: null,
-          finished_at: new Date(),
-        })
-        .where('id', '=', jobId)
-        .execute();
-    } else {
-      await db
-        .updateTable('job')
-        .set({ status: 'queued', progress: 0, summary: JSON.stringify(outcome.waiting.summary) })
-        .where('id', '=', jobId)
-        .execute();
-    }
+    if ('finished' in outcome) await q.finish(db, jobId, outcome.finished.progress, outcome.finished.summary);
+    else await q.wait(db, jobId, outcome.waiting.summary);
   }
 
   /** Marks a job failed with a message for people; `summary` replaces what the job held, when given. */
   async function fail(jobId: string, message: string, summary?: unknown) {
-    await db
-      .updateTable('job')
-      .set({
-        status: 'failed',
-        error: message,
-        finished_at: new Date(),
-        ...(summary === undefined ? {} : { summary: JSON.stringify(summary) }),
-      })
-      .where('id', '=', jobId)
-      .execute();
+    await q.failJob(db, jobId, message, summary);
   }
 
   /** Runs a job's work in the background of this process; the row is already marked running. */
@@ -168,7 +131,7 @@ export function createJobs({ db }: { db: Database }) {
       progress: (n) => progress.report(n),
       async committed() {
         committed = true;
-        await db.updateTable('job').set({ committed_at: new Date() }).where('id', '=', jobId).execute();
+        await q.markCommitted(db, jobId);
       },
     };
     const task = (async () => {
@@ -184,8 +147,10 @@ export function createJobs({ db }: { db: Database }) {
             : committed
               ? failedAfterSavingMessage(error)
               : failureMessageFor(error);
-        await fail(jobId, message).catch(() => {});
-        await hooks.failed?.(message, error, jobId).catch(() => {});
+        await fail(jobId, message).catch((e) => console.warn(`Could not mark import job ${jobId} failed:`, e));
+        await hooks
+          .failed?.(message, error, jobId)
+          .catch((e) => console.warn(`Could not record the failure of import job ${jobId}:`, e));
       }
     })();
     running.set(jobId, { task, controller });
@@ -201,27 +166,7 @@ export function createJobs({ db }: { db: Database }) {
 
   /** The columns every job page and list shows, with the name of the person who started it. */
   function select<Summary = unknown>(kind: string) {
-    return {
-      query: () =>
-        db
-          .selectFrom('job as j')
-          .leftJoin('app_user as u', 'u.id', 'j.created_by')
-          .select([
-            'j.id',
-            'j.status',
-            'j.file_name',
-            'j.progress',
-            'j.summary',
-            'j.error',
-            'j.created_by',
-            'j.created_at',
-            'j.finished_at',
-            'j.committed_at',
-            'u.name as created_by_name',
-          ])
-          .where('j.kind', '=', kind),
-      cast: (rows: unknown) => rows as JobRow<Summary>[],
-    };
+    return { query: () => q.jobsOfKind(db, kind), cast: (rows: unknown) => rows as JobRow<Summary>[] };
   }
 
   return {
@@ -232,18 +177,7 @@ export function createJobs({ db }: { db: Database }) {
       work: (job: JobContext) => Promise<JobEnd>,
       hooks: JobHooks = {},
     ): Promise<string> {
-      const row = await db
-        .insertInto('job')
-        .values({
-          kind,
-          status: 'running',
-          file_name: input.fileName,
-          created_by: input.createdBy,
-          heartbeat_at: sql`now()`,
-          ...(input.summary === undefined ? {} : { summary: JSON.stringify(input.summary) }),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const row = await q.insertJob(db, { kind, ...input });
       run(row.id, work, hooks);
       return row.id;
     },
@@ -258,13 +192,7 @@ export function createJobs({ db }: { db: Database }) {
       work: (job: JobContext) => Promise<JobEnd>,
       hooks: JobHooks = {},
     ): Promise<boolean> {
-      const taken = await db
-        .updateTable('job')
-        .set({ status: 'running', progress: 0, summary: JSON.stringify(summary), heartbeat_at: sql`now()` })
-        .where('id', '=', jobId)
-        .where('status', '=', 'queued')
-        .returning('id')
-        .executeTakeFirst();
+      const taken = await q.takeWaiting(db, jobId, summary);
       if (!taken) return false;
       run(jobId, work, hooks);
       return true;
@@ -274,7 +202,7 @@ export function createJobs({ db }: { db: Database }) {
 
     /** One job of a kind, or undefined (also for an id that is not a job's). */
     async find<Summary = unknown>(kind: string, id: string): Promise<JobRow<Summary> | undefined> {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const s = select<Summary>(kind);
       return s.cast(await s.query().where('j.id', '=', id).execute())[0];
     },
@@ -311,20 +239,12 @@ export function createJobs({ db }: { db: Database }) {
      * says which. Run at start-up and from time to time; returns how many were closed.
      */
     async recover(): Promise<number> {
-      const mine = [...running.keys()];
-      const cutoff = sql<Date>`now() - make_interval(secs => ${STALE_AFTER_MS / 1000})`;
-      let query = db
-        .updateTable('job')
-        .set({
-          status: 'failed',
-          error: sql<string>`case when committed_at is null then ${RESTARTED_MESSAGE}::text else ${RESTARTED_AFTER_SAVING_MESSAGE}::text end`,
-          finished_at: new Date(),
-        })
-        .where('status', '=', 'running')
-        .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', cutoff)]));
-      if (mine.length) query = query.where('id', 'not in', mine);
-      const closed = await query.returning('id').execute();
-      return closed.length;
+      return q.failStale(db, {
+        staleAfterSeconds: STALE_AFTER_MS / 1000,
+        mine: [...running.keys()],
+        message: RESTARTED_MESSAGE,
+        messageAfterSaving: RESTARTED_AFTER_SAVING_MESSAGE,
+      });
     },
 
     /** Resolves when every job of this process has ended (for tests and shutdown). */

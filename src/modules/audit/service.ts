@@ -1,4 +1,5 @@
 import type { Database } from '../../db/index.ts';
+import * as q from './queries.ts';
 
 export type AuditEntry = {
   userId: string | null;
@@ -12,41 +13,27 @@ export type AuditEntry = {
 export function createAuditService(db: Database) {
   return {
     async record(entry: AuditEntry, trx: Database = db): Promise<void> {
-      await trx
-        .insertInto('audit_log')
-        .values({
-          user_id: entry.userId,
-          action: entry.action,
-          entity_type: entry.entityType,
-          entity_id: entry.entityId ?? null,
-          detail: JSON.stringify(entry.detail ?? {}),
-        })
-        .execute();
+      await q.insertEntry(trx, {
+        userId: entry.userId,
+        action: entry.action,
+        entityType: entry.entityType,
+        entityId: entry.entityId ?? null,
+        detail: JSON.stringify(entry.detail ?? {}),
+      });
     },
 
     async list(options: { page: number; pageSize?: number; entityType?: string | undefined }) {
       const pageSize = options.pageSize ?? 50;
-      let query = db
-        .selectFrom('audit_log as a')
-        .leftJoin('app_user as u', 'u.id', 'a.user_id')
-        .select([
-          'a.id',
-          'a.at',
-          'a.action',
-          'a.entity_type',
-          'a.entity_id',
-          'a.detail',
-          'u.name as user_name',
-          'u.email as user_email',
-        ]);
-      if (options.entityType) query = query.where('a.entity_type', '=', options.entityType);
-      const rows = await query
-        .orderBy('a.id', 'desc')
-        .limit(pageSize + 1)
-        .offset((options.page - 1) * pageSize)
-        .execute();
+      const rows = await q.entries(db, {
+        limit: pageSize + 1,
+        offset: (options.page - 1) * pageSize,
+        entityType: options.entityType,
+      });
       return { rows: rows.slice(0, pageSize), hasNext: rows.length > pageSize };
     },
+
+    /** The kinds of record the log mentions, for the filter on the audit page. */
+    entityTypes: () => q.entityTypes(db),
   };
 }
 

@@ -1,5 +1,3 @@
-import { sql } from 'kysely';
-import { pendingMigrations } from '../../db/migrate.ts';
 import type { ModuleRoutes } from '../../web/module.ts';
 
 // The pages every service has: home, cookies, accessibility, privacy, contact, health.
@@ -7,18 +5,11 @@ const routes: ModuleRoutes = async (app, { services }) => {
   const pub = { config: { access: 'public' as const } };
 
   app.get('/', pub, async (_request, reply) => {
-    const counts = await services.db
-      .selectFrom('organisation')
-      .select((eb) => eb.fn.countAll<number>().as('organisations'))
-      .where('listed', '=', true)
-      .where('status', '=', 'active')
-      .executeTakeFirstOrThrow();
-    const priorities = await services.place.priorities();
-    return reply.view('pages/views/home.njk', {
-      title: 'Home',
-      organisations: Number(counts.organisations),
-      priorities,
-    });
+    const [organisations, priorities] = await Promise.all([
+      services.organisations.listedCount(),
+      services.place.priorities(),
+    ]);
+    return reply.view('pages/views/home.njk', { title: 'Home', organisations, priorities });
   });
 
   for (const [path, template, title] of [
@@ -33,16 +24,13 @@ const routes: ModuleRoutes = async (app, { services }) => {
 
   // For load balancers and monitoring: the database answers and its schema is current.
   app.get('/health', pub, async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(services.db);
-      const pending = await pendingMigrations(services.db);
-      const ok = pending.length === 0;
-      return reply
-        .code(ok ? 200 : 503)
-        .send({ status: ok ? 'ok' : 'migrations pending', database: 'ok', pendingMigrations: pending });
-    } catch (error) {
-      return reply.code(503).send({ status: 'database unreachable', database: String((error as Error).message) });
-    }
+    const health = await services.health.check();
+    if (!health.ok) return reply.code(503).send({ status: 'database unreachable', database: health.error });
+    const pending = health.pendingMigrations;
+    const ok = pending.length === 0;
+    return reply
+      .code(ok ? 200 : 503)
+      .send({ status: ok ? 'ok' : 'migrations pending', database: 'ok', pendingMigrations: pending });
   });
 };
 
