@@ -381,4 +381,26 @@ describe('the demo needs assessments', () => {
     expect(page.body).toContain('Demonstration');
     expect(page.body).toContain('You said, we did');
   });
+
+  it('counts for the staff home the contributions still to answer, leaving out hidden ones and drafts', async () => {
+    const commissioner = await t.as('commissioner');
+    const slug = await createNeed(commissioner, 'Waiting for an answer');
+    const resident = await t.as('resident');
+    for (const body of ['First thought', 'Second thought', 'Third thought'])
+      await resident.post(`/needs/${slug}/contributions`, { kind: 'comment', body });
+    const waitingHere = async () => (await t.services.needs.waiting()).find((w) => w.slug === slug)?.n;
+    expect(await waitingHere()).toBe(3);
+    const [first, second] = (await t.services.needs.bySlug(slug))!.contributions;
+    await commissioner.post(`/needs/${slug}/contributions/${first!.id}/respond`, { response: 'Done' });
+    await commissioner.post(`/needs/${slug}/contributions/${second!.id}/hide`, { reason: 'Off topic' });
+    expect(await waitingHere()).toBe(1);
+    await commissioner.post(`/needs/${slug}/edit`, {
+      title: 'Waiting for an answer',
+      summary: 'A short summary',
+      need: 'Unpaid carers cannot find respite.',
+      coproduction_level: 'co_design',
+      status: 'draft',
+    });
+    expect(await waitingHere()).toBeUndefined();
+  });
 });
