@@ -49,7 +49,8 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
   const spendMeasure = createSpendMeasureService({ db, place, audit });
   const needs = createNeedsService({ db, audit, outbox, serviceName: place.serviceName, baseUrl: config.baseUrl });
   const specifications = createSpecificationService({ db, config, audit, outbox, needs });
-  const applications = createApplicationService({ db, config, audit, outbox });
+  // Applications reads opportunities, so it is made after them; opportunities reaches applications (whom to tell of a
+  // cancellation, how its applications were decided) only through this port, called once both exist.
   const opportunities = createOpportunityService({
     db,
     config,
@@ -58,8 +59,12 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
     outbox,
     specifications,
     organisations,
-    applications,
+    applications: {
+      waitingOn: (opportunityId, trx) => applications.waitingOn(opportunityId, trx),
+      assessedOn: (opportunityId, trx) => applications.assessedOn(opportunityId, trx),
+    },
   });
+  const applications = createApplicationService({ db, config, audit, outbox, opportunities });
   const ocds = createOcdsService({ db, config, place });
   const chain = createChainService({ db, needs, specifications });
   const assessment = createAssessmentService({ db, config, audit, outbox, opportunities, applications });

@@ -18,6 +18,7 @@ import { isPublished } from './lifecycle.ts';
 import { routeLabel, serviceAreaLabel, withPhase } from './present.ts';
 import * as list from './queries/list.ts';
 import * as parts from './queries/parts.ts';
+import * as records from './queries/records.ts';
 import { createReader, type FullOpportunity } from './reading.ts';
 import { londonTime, withinReach, yearlyPence } from './rules.ts';
 
@@ -121,6 +122,14 @@ export function createOpportunityService(deps: OpportunityDeps) {
     viewable: (actor: Actor | null, slug: string) => read.viewable(actor, { slug }),
 
     reach,
+
+    /**
+     * Holds the opportunity against a change of state until `trx` ends: a submission holds it, so that a cancellation
+     * arriving at the same moment goes before or after, never between its check and its write.
+     */
+    async holdForShare(id: string, trx: Database) {
+      if (isUuid(id)) await records.shareLock(trx, id);
+    },
 
     /** What the publish page shows: what is missing, and how the lots reach small organisations. */
     async publishCheck(actor: Actor, slug: string) {

@@ -132,3 +132,8 @@ export async function hasAward(trx: Database, opportunityId: string) {
     .executeTakeFirst();
   return !!award;
 }
+
+/** Takes the row's share lock until the transaction ends: a change of state (which locks for update) waits for it. */
+export async function shareLock(trx: Database, id: string) {
+  await trx.selectFrom('opportunity').select('id').where('id', '=', id).forShare().execute();
+}
