@@ -1,4 +1,4 @@
-// Pure helpers for the admin pages: escaping, dates, paging and the links inside an e-mail.
+// Pure helpers for the admin pages: escaping, paging and the links inside an e-mail.
 
 export function escapeHtml(text: string): string {
   return text
@@ -7,19 +7,6 @@ export function escapeHtml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
-}
-
-const dateTime = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'Europe/London',
-});
-
-export function formatDateTime(value: Date | string | null | undefined): string {
-  return value ? dateTime.format(new Date(value)) : '';
 }
 
 /** A page number from a query string: a positive whole number, otherwise 1. */

@@ -1,18 +1,17 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../../db/schema.ts';
+import { formatDateTime } from '../../kernel/dates.ts';
+import { isUuid } from '../../kernel/ids.ts';
+import { STAFF_ROLES } from '../../kernel/roles.ts';
 import { ADMIN, allows, roleLabels, roles, STAFF } from '../../web/access.ts';
 import { formErrors, parseForm } from '../../web/forms.ts';
 import type { ModuleRoutes } from '../../web/module.ts';
 import { toGovukTable } from '../../web/table.ts';
 import { EMAIL_PATTERN } from '../accounts/rules.ts';
-import { STAFF_ROLES } from '../accounts/service.ts';
 import { REGISTER_IMPORTERS } from '../organisations/registers/access.ts';
 import { SPEND_IMPORTERS } from '../spend/import/access.ts';
-import { escapeHtml, formatDateTime, pageNumber, pagination, serviceLinks } from './present.ts';
-import { adminCounts, auditEntityTypes, staffWaiting } from './queries.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { escapeHtml, pageNumber, pagination, serviceLinks } from './present.ts';
 
 const roleField = z.enum(roles as [Role, ...Role[]], { error: 'Select a role' });
 const staffRoleField = z.enum(STAFF_ROLES, { error: 'Select a role: officer, commissioner or administrator' });
@@ -36,12 +35,17 @@ const roleHints: Record<Role, string> = {
 };
 
 const routes: ModuleRoutes = async (app, { services }) => {
-  const { accounts, audit, outbox, db, config } = services;
+  const { accounts, audit, outbox } = services;
   const admin = { config: { access: ADMIN } };
 
   app.get('/staff', { config: { access: STAFF } }, async (request, reply) => {
     const role = request.user!.role;
-    const [verification, waiting] = await Promise.all([services.organisations.verificationQueue(), staffWaiting(db)]);
+    const [verification, review, contributions, questions] = await Promise.all([
+      services.organisations.verificationQueue(),
+      services.spendResolution.waitingCount(),
+      services.needs.waiting(),
+      services.opportunities.unansweredClarifications(),
+    ]);
     return reply.view('admin/views/staff.njk', {
       title: 'Staff home',
       isAdmin: role === 'admin',
@@ -49,13 +53,15 @@ const routes: ModuleRoutes = async (app, { services }) => {
       canImportSpend: allows(SPEND_IMPORTERS, role),
       canImportRegisters: allows(REGISTER_IMPORTERS, role),
       verification: verification.length,
-      waiting,
+      waiting: { review, contributions, questions },
     });
   });
 
-  app.get('/admin', admin, async (_request, reply) =>
-    reply.view('admin/views/dashboard.njk', { title: 'Administration', counts: await adminCounts(db) }),
-  );
+  app.get('/admin', admin, async (_request, reply) => {
+    const [users, pendingEmails] = await Promise.all([accounts.counts(), outbox.unsentCount()]);
+    const counts = { users: users.users, disabledUsers: users.disabled, pendingEmails };
+    return reply.view('admin/views/dashboard.njk', { title: 'Administration', counts });
+  });
 
   // ---- Users ----
 
@@ -113,7 +119,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     form: { errors?: Record<string, string>; errorList?: unknown[]; values?: Record<string, unknown> } = {},
     status = 200,
   ) {
-    const account = UUID.test(id) ? await accounts.getAccount(id) : undefined;
+    const account = isUuid(id) ? await accounts.getAccount(id) : undefined;
     if (!account) return reply.errorPage(404, 'Page not found', ['There is no such user.']);
     return reply.code(status).view('admin/views/user.njk', {
       title: account.name,
@@ -132,14 +138,12 @@ const routes: ModuleRoutes = async (app, { services }) => {
 
   app.post<{ Params: { id: string } }>('/admin/users/:id/role', admin, async (request, reply) => {
     const { id } = request.params;
-    if (!UUID.test(id)) return reply.errorPage(404, 'Page not found', ['There is no such user.']);
+    if (!isUuid(id)) return reply.errorPage(404, 'Page not found', ['There is no such user.']);
     const form = parseForm(z.object({ role: roleField }), request.body);
     if (!form.ok) return userPage(reply, id, request.user!.id, form, 400);
     const result = await accounts.setRole({ userId: request.user!.id }, id, form.data.role);
     if (!result.ok) {
-      if (result.message === 'There is no such user') {
-        return reply.errorPage(404, 'Page not found', ['There is no such user.']);
-      }
+      if (result.status === 404) return reply.errorPage(404, 'Page not found', ['There is no such user.']);
       return userPage(reply, id, request.user!.id, formErrors([result], form.data), 400);
     }
     return reply.seeOther(
@@ -151,12 +155,10 @@ const routes: ModuleRoutes = async (app, { services }) => {
   for (const action of ['disable', 'enable'] as const) {
     app.post<{ Params: { id: string } }>(`/admin/users/:id/${action}`, admin, async (request, reply) => {
       const { id } = request.params;
-      if (!UUID.test(id)) return reply.errorPage(404, 'Page not found', ['There is no such user.']);
+      if (!isUuid(id)) return reply.errorPage(404, 'Page not found', ['There is no such user.']);
       const result = await accounts.setDisabled({ userId: request.user!.id }, id, action === 'disable');
       if (!result.ok) {
-        if (result.message === 'There is no such user') {
-          return reply.errorPage(404, 'Page not found', ['There is no such user.']);
-        }
+        if (result.status === 404) return reply.errorPage(404, 'Page not found', ['There is no such user.']);
         return userPage(reply, id, request.user!.id, formErrors([result]), 400);
       }
       return reply.seeOther(
@@ -203,7 +205,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
   // ---- Audit log ----
 
   app.get<{ Querystring: { type?: string; page?: string } }>('/admin/audit', admin, async (request, reply) => {
-    const types = await auditEntityTypes(db);
+    const types = await audit.entityTypes();
     const type = types.includes(String(request.query.type)) ? String(request.query.type) : '';
     const page = pageNumber(request.query.page);
     const result = await audit.list({ page, entityType: type || undefined });
@@ -235,7 +237,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     const page = pageNumber(request.query.page);
     const result = await outbox.list({ page, pageSize: 25 });
     // One-time links are clickable only outside production; bodies are always shown, escaped.
-    const clickable = config.env !== 'production';
+    const clickable = outbox.linksClickable;
     const emails = result.rows.map((e) => ({
       ...e,
       status: e.sent_at
@@ -245,7 +247,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
           : e.attempts > 0
             ? `Waiting to retry (${e.attempts} failed): ${e.last_error ?? ''}`
             : 'Waiting to be sent',
-      links: clickable ? serviceLinks(e.body, config.baseUrl) : [],
+      links: clickable ? serviceLinks(e.body, outbox.baseUrl) : [],
     }));
     return reply.view('admin/views/outbox.njk', {
       title: 'Outbox',

@@ -23,6 +23,10 @@ const MAX_ATTEMPTS = 5;
 export function createOutboxService(db: Database, config: Config, adapter: DeliveryAdapter) {
   return {
     adapter,
+    /** The site's address, whose links an e-mail may carry. */
+    baseUrl: config.baseUrl,
+    /** One-time links in e-mails may be followed from the outbox page only outside production. */
+    linksClickable: config.env !== 'production',
     async queue(email: Email, trx: Database = db): Promise<void> {
       await q.insertEmail(trx, email);
     },
