@@ -4,7 +4,7 @@ import {
   insertOpenOpportunity,
   insertOrganisation,
   type OpenOpportunity,
-} from '../../src/modules/commissioning/applications/fixture.ts';
+} from '../support/applications.ts';
 import { addPerson, hasChromium, newContext, type Site, signInAs, useSiteAndBrowser } from './support/browser.ts';
 import { completeApplicationTasks } from './support/commissioning.ts';
 

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.ts';
-import { approveMember, insertOrganisation } from '../../src/modules/commissioning/applications/fixture.ts';
+import { approveMember, insertOrganisation } from '../support/applications.ts';
 import { haveOcdsSchemas, ocdsValidator } from '../../src/modules/commissioning/ocds/validator.ts';
 import { addPerson, hasChromium, launchBrowser, newContext, Site, signInAs, startSite } from './support/browser.ts';
 import {

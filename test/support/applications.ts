@@ -1,5 +1,5 @@
-import type { Database } from '../../../db/index.ts';
-import type { Services } from '../../../services.ts';
+import type { Database } from '../../src/db/index.ts';
+import type { Services } from '../../src/services.ts';
 
 // An open opportunity written straight into the tables, for the tests of applying to it: a published need and
 // specification with two outcome indicators, an opportunity with questions (one with a word limit) and its lots.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
 import { holdAuditLog, untilWaitingForLocks } from '../../../../test/support/locks.ts';
-import { approveMember, insertOpenOpportunity, insertOrganisation, type OpenOpportunity } from './fixture.ts';
+import { approveMember, insertOpenOpportunity, insertOrganisation, type OpenOpportunity } from '../../../../test/support/applications.ts';
 import { plainDateTime } from './rules.ts';
 
 let t: TestContext;

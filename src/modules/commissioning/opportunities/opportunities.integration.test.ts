@@ -115,12 +115,16 @@ describe('creating from a specification', () => {
     expect(page.body).toContain('An opportunity cannot be created from this specification yet');
     expect(page.body).toContain('Add at least one outcome to the outcomes framework');
     expect(page.body).toContain('Invite at least one co-producer');
-    const post = await commissioner.post(`/specifications/${specSlug}/opportunity`, form());
+    // The very form posted, so that the check below looks for the title that was refused.
+    const refused = form();
+    const post = await commissioner.post(`/specifications/${specSlug}/opportunity`, refused);
     expect(post.statusCode).toBe(400);
     expect(post.body).toContain('Add at least one outcome to the outcomes framework');
     expect(
-      await t.handle.db.selectFrom('opportunity').select('id').where('title', '=', form().title).execute(),
+      await t.handle.db.selectFrom('opportunity').select('id').where('title', '=', refused.title).execute(),
     ).toEqual([]);
+    const specId = (await t.services.specifications.readiness(specSlug))!.spec.id;
+    expect(await t.services.opportunities.forSpecification(specId)).toEqual([]);
     expect((await commissioner.get('/specifications/no-such-spec/opportunity')).statusCode).toBe(404);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
-import { insertOpenOpportunity, insertOrganisation } from '../applications/fixture.ts';
+import { insertOpenOpportunity, insertOrganisation } from '../../../../test/support/applications.ts';
 
 // Changing and removing outcomes and indicators of a specification's outcomes framework.
 
