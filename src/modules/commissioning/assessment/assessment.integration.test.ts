@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
 import { type ClosedOpportunity, insertClosedOpportunity } from '../../../../test/support/closed-opportunity.ts';
 import { holdAuditLog, untilWaitingForLocks } from '../../../../test/support/locks.ts';
-import { longDate } from '../opportunities/service.ts';
+import { formatDate } from '../../../kernel/dates.ts';
 import { percentText, rankByLot, weightedPercent } from './rules.ts';
 
 let t: TestContext;
@@ -499,7 +499,7 @@ describe('a cancelled opportunity', () => {
       .select('cancelled_at')
       .where('id', '=', s.o.id)
       .executeTakeFirstOrThrow();
-    const message = `This opportunity was cancelled on ${longDate.format(row.cancelled_at!)}, so its applications will not be assessed.`;
+    const message = `This opportunity was cancelled on ${formatDate(row.cancelled_at!)}, so its applications will not be assessed.`;
 
     const decisions = {
       applications: [s.alone.id],
@@ -750,5 +750,68 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('decisions arriving while th
       .where('opportunity_id', '=', s.o.id)
       .execute();
     expect(statuses.every((a) => a.status === 'submitted')).toBe(true);
+  });
+});
+
+/** The same decisions, posted by the commissioner. */
+const decisionFields = (s: Awaited<ReturnType<typeof setting>>) => ({
+  applications: [s.partnership.id, s.alone.id],
+  [`outcome-${s.partnership.id}`]: 'successful',
+  [`feedback-${s.partnership.id}`]: 'A strong partnership.',
+  [`outcome-${s.alone.id}`]: 'unsuccessful',
+  [`feedback-${s.alone.id}`]: 'Costs were unclear.',
+});
+
+/** What two decisions sent at once leave: one made, the other refused, audited once and told once. */
+async function expectDecidedOnce(s: Awaited<ReturnType<typeof setting>>, leadEmail: string, codes: number[]) {
+  expect(codes.sort()).toEqual([303, 409]);
+  const audited = await t.handle.db
+    .selectFrom('audit_log')
+    .select('action')
+    .where('entity_id', '=', s.partnership.id)
+    .where('action', 'like', 'application.%successful')
+    .execute();
+  expect(audited).toHaveLength(1);
+  const told = await t.handle.db
+    .selectFrom('outbox')
+    .select('subject')
+    .where('to_address', '=', leadEmail)
+    .where('kind', '=', 'application.decided')
+    .execute();
+  expect(told).toHaveLength(1);
+}
+
+describe('two decisions sent at once', () => {
+  it('makes one, refuses the other, and audits and tells the applicants once', async () => {
+    const s = await setting('decide-twice');
+    const lead = await person('vcs_member', 'Lou Lead');
+    await s.o.member(lead.id, s.lead);
+    await readyForDecisions(s, 'Dot Deciding');
+    const url = `/opportunities/${s.o.slug}/assessment/decisions`;
+    const [a, b] = await Promise.all([
+      s.commissioner.client.post(url, decisionFields(s)),
+      s.commissioner.client.post(url, decisionFields(s)),
+    ]);
+    await expectDecidedOnce(s, lead.email, [a.statusCode, b.statusCode]);
+    expect([a.body, b.body].join()).toContain('Every application has its decision.');
+  });
+});
+
+describe.skipIf(process.env.TEST_DB !== 'postgres')('a decision arriving while another is being made', () => {
+  it('waits for it, then sees the applications decided and is refused, with nothing audited or sent', async () => {
+    const s = await setting('decide-overlap');
+    const lead = await person('vcs_member', 'Lyn Lead');
+    await s.o.member(lead.id, s.lead);
+    await readyForDecisions(s, 'Del Deciding');
+    const url = `/opportunities/${s.o.slug}/assessment/decisions`;
+    // The first decisions are written and held open before their audit record; the second come meanwhile.
+    const audit = await holdAuditLog(t.handle.db);
+    const first = s.commissioner.client.post(url, decisionFields(s));
+    await untilWaitingForLocks(t.handle.db, 1);
+    const second = s.commissioner.client.post(url, decisionFields(s));
+    // Checked before its transaction, the second would read every application as waiting and decide it again.
+    await untilWaitingForLocks(t.handle.db, 2);
+    await audit.release();
+    await expectDecidedOnce(s, lead.email, [(await first).statusCode, (await second).statusCode]);
   });
 });

@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Refusal, refusal as refused } from '../../../kernel/result.ts';
 import { STAFF } from '../../../web/access.ts';
 import { asArray, formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse as refusePage } from '../../../web/refusal.ts';
-import type { DecisionInput, ModerationInput, Refusal, ScoreInput } from './service.ts';
+import type { DecisionInput, ModerationInput, ScoreInput } from './service.ts';
 
 type Slug = { Params: { slug: string } };
 type SlugRef = { Params: { slug: string; reference: string } };
@@ -14,12 +15,7 @@ const refuse = (reply: FastifyReply, refusal: Refusal) =>
   refusePage(reply, refusal, { 403: 'You do not have permission to see this page' });
 const VIEWS = 'commissioning/assessment/views';
 const COMMISSIONER = ['commissioner' as const];
-const refusal = (field: string, message: string): Refusal => ({
-  ok: false,
-  status: 400,
-  message,
-  issues: [{ field, message }],
-});
+const refusal = (field: string, message: string): Refusal => refused(400, message, { issues: [{ field, message }] });
 const empty = { errors: {}, errorList: [], values: {} };
 
 /** A whole number typed into a form, or NaN. */

@@ -1,0 +1,62 @@
+import { formatDate } from '../../../kernel/dates.ts';
+import { refusal } from '../../../kernel/result.ts';
+
+// The words of assessment's pages and refusals.
+
+export type ExclusionReason = 'declared_interest' | 'member_of_applicant';
+
+/** Why a member may not score an application, to follow "because". */
+export const reasonText: Record<ExclusionReason, string> = {
+  declared_interest: 'you declared an interest in it',
+  member_of_applicant: 'you are a member of an organisation in this application',
+};
+
+/** The panel member's declaration as the overview and their page show it. */
+export const declarationText = (count: number) =>
+  count === 0 ? 'No interests' : `An interest in ${count} application${count === 1 ? '' : 's'}`;
+
+type Cancellable = { status: string; cancelled_at: Date | null; updated_at: Date };
+
+/** Why nothing more is assessed, when the opportunity was cancelled; otherwise null. */
+export const cancellation = (o: Cancellable) =>
+  o.status === 'cancelled'
+    ? `This opportunity was cancelled on ${formatDate(o.cancelled_at ?? o.updated_at)}, so its applications will not be assessed.`
+    : null;
+
+export const refuseIfCancelled = (o: Cancellable) => {
+  const message = cancellation(o);
+  return message ? refusal(409, message) : null;
+};
+
+export const refusals = {
+  notFound: refusal(404, 'There is no such opportunity.'),
+  notMember: refusal(403, 'Only the members of this opportunity’s assessment panel can see this page.'),
+  onlyStaff: refusal(403, 'Only staff can see this.'),
+  onlyCommissioners: refusal(403, 'Only commissioners can do this.'),
+  notOnPanel: refusal(404, 'That person is not on this opportunity’s panel.'),
+  noApplication: refusal(404, 'There is no such application to assess.'),
+  declareFirst: refusal(409, 'Declare your interests before you score any application.'),
+  notClosed: refusal(409, 'Scoring starts once the opportunity has closed.'),
+  moderated: refusal(409, 'This application has been moderated, so scores can no longer change.'),
+  noScorers: refusal(409, 'No panel member can score this application yet: add members to the panel.'),
+  decided: refusal(409, 'The decision on this application has been made, so its scores cannot change.'),
+  allDecided: refusal(409, 'Every application has its decision.'),
+  panelClosed: refusal(
+    409,
+    'Moderation of this opportunity’s applications has started, so no one can be added to the panel: every application is assessed by the same panel.',
+  ),
+  noAccount: refusal(400, 'No one has an account with that email address', {
+    issues: [{ field: 'email', message: 'No one has an account with that email address: ask them to register first' }],
+  }),
+  alreadyOnPanel: (name: string) =>
+    refusal(400, 'Already on the panel', { issues: [{ field: 'email', message: `${name} is already on the panel` }] }),
+  panelFixed: (name: string) =>
+    refusal(
+      409,
+      `Moderation of this opportunity’s applications has started, so ${name} can no longer be removed from the panel: the agreed scores were reached with theirs.`,
+    ),
+  stillToScore: (names: string[]) =>
+    refusal(409, `Moderation starts when every panel member has scored. Still to score: ${names.join(', ')}.`),
+  excluded: (reason: ExclusionReason) =>
+    refusal(403, `You cannot score this application because ${reasonText[reason]}.`),
+};
