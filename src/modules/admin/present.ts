@@ -1,13 +1,6 @@
-// Pure helpers for the admin pages: escaping, paging and the links inside an e-mail.
+export { escapeHtml } from '../../web/html.ts';
 
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+// Pure helpers for the admin pages: escaping, paging and the links inside an e-mail.
 
 /** A page number from a query string: a positive whole number, otherwise 1. */
 export function pageNumber(value: unknown): number {

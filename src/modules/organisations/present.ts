@@ -1,9 +1,12 @@
 import type { SizeBand } from '../../db/schema.ts';
+import { formatDate } from '../../kernel/dates.ts';
 import { penceToDecimal } from '../../kernel/money.ts';
 import { asArray } from '../../web/forms.ts';
-import type { Column } from '../../web/table.ts';
+import { escapeHtml } from '../../web/html.ts';
+import { type Column, type TableModel, toGovukTable } from '../../web/table.ts';
 import { beneficiaryGroups, labelFor, serviceAreas, sizeBands } from '../place/codelists.ts';
 import { legalFormLabel } from './legal-forms.ts';
+import type { Memberships } from './memberships.ts';
 import type { OrganisationProfile, OrganisationService, SearchCriteria } from './service.ts';
 
 // What the directory's pages show: searches read from and written to query strings, paging, labels, the columns
@@ -113,4 +116,63 @@ export function profileValues(org: OrganisationProfile) {
     publishPhone: org.publish_phone ? ['yes'] : [],
     publishAddress: org.publish_address ? ['yes'] : [],
   };
+}
+
+/** A table whose caption is for screen readers only: the heading above it says the same. */
+const withHiddenCaption = <Row>(model: TableModel<Row>) => ({
+  ...toGovukTable(model),
+  captionClasses: 'govuk-visually-hidden',
+});
+
+const link = (href: string, text: string) => `<a class="govuk-link" href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
+const day = (value: Date | string | null | undefined) => (value ? formatDate(value) : '');
+
+type QueueRow = Awaited<ReturnType<OrganisationService['verificationQueue']>>[number];
+
+/** The organisations waiting for a check, with why each is there. */
+export function verificationTable(queue: QueueRow[]) {
+  const why = (o: QueueRow) => [
+    o.pending_claims > 0 ? 'Claim waiting for a decision' : o.claimed_at ? 'Claimed' : '',
+    o.profile_updated_at ? `Profile edited ${day(o.profile_updated_at)}` : '',
+  ];
+  return withHiddenCaption<QueueRow>({
+    caption: 'Organisations waiting for a check',
+    columns: [
+      { header: 'Organisation', value: (o) => o.name, html: (o) => link(`/organisations/${o.slug}`, o.name) },
+      {
+        header: 'Why it is here',
+        value: (o) => why(o).filter(Boolean).join('. '),
+        html: (o) => {
+          const [claim, edited] = why(o);
+          const claimHtml =
+            o.pending_claims > 0 ? link(`/organisations/${o.slug}/members`, claim!) : escapeHtml(claim!);
+          return `${claim ? `${claimHtml}<br>` : ''}${escapeHtml(edited!)}`;
+        },
+      },
+      { header: 'Waiting since', value: (o) => day(o.waiting_since) },
+    ],
+    rows: queue,
+  });
+}
+
+type MemberRow = Awaited<ReturnType<Memberships['list']>>[number];
+
+/** The approved members of an organisation. */
+export function membersTable(members: MemberRow[]) {
+  return withHiddenCaption<MemberRow>({
+    caption: 'Members',
+    columns: [
+      {
+        header: 'Person',
+        value: (m) => `${m.name} ${m.email}`,
+        html: (m) => `${escapeHtml(m.name)}<br><span class="govuk-body-s">${escapeHtml(m.email)}</span>`,
+      },
+      { header: 'Role', value: (m) => (m.role === 'admin' ? 'Administrator' : 'Member') },
+      {
+        header: 'Approved',
+        value: (m) => `${day(m.decided_at)}${m.decided_by_name ? ` by ${m.decided_by_name}` : ''}`,
+      },
+    ],
+    rows: members,
+  });
 }

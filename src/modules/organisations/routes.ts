@@ -15,11 +15,13 @@ import {
   codeItems,
   criteriaFrom,
   directoryColumns,
+  membersTable,
   pagination,
   profileValues,
   type Query,
   queryString,
   sizeBandLabel,
+  verificationTable,
 } from './present.ts';
 import type { OrganisationProfile } from './service.ts';
 
@@ -156,7 +158,10 @@ const routes: ModuleRoutes = async (app, { services }) => {
 
   app.get('/organisations/verification', { config: { access: ['officer'] } }, async (_request, reply) => {
     const queue = await organisations.verificationQueue();
-    return reply.view('organisations/views/verification.njk', { title: 'Organisations waiting for a check', queue });
+    return reply.view('organisations/views/verification.njk', {
+      title: 'Organisations waiting for a check',
+      queue: queue.length ? verificationTable(queue) : null,
+    });
   });
 
   // ---- An organisation's page. ----
@@ -249,7 +254,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       requests: all
         .filter((m) => m.status === 'pending')
         .map((m) => ({ ...m, canDecide: can.canVerify || m.role !== 'admin' })),
-      members: all.filter((m) => m.status === 'approved'),
+      members: membersTable(all.filter((m) => m.status === 'approved')),
       refused: all.filter((m) => m.status === 'refused'),
     });
   });
