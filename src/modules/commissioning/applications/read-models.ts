@@ -1,4 +1,5 @@
 import type { Database } from '../../../db/index.ts';
+import { organisations } from '../../organisations/read-models.ts';
 
 // What this module publishes for other modules' queries to join, in place of its tables.
 
@@ -16,3 +17,11 @@ export const applicationPartners = (db: Database) =>
 /** What applicants committed to measure, by indicator: an indicator in use is kept as it was agreed. */
 export const applicationCommitments = (db: Database) =>
   db.selectFrom('application_commitment').select(['application_id', 'indicator_id']);
+
+/** Applications with their lead organisation's name and web address, for lists that name who applied. */
+export const applicationsWithLead = (db: Database) =>
+  db
+    .selectFrom('application as a')
+    .innerJoin(organisations(db).as('lead'), 'lead.id', 'a.lead_organisation_id')
+    .selectAll('a')
+    .select(['lead.name as lead_name', 'lead.slug as lead_slug']);

@@ -1,11 +1,11 @@
-import { parsePounds as parseMoney, penceToDecimal } from '../../../kernel/money.ts';
+import { parsePounds as parseMoney } from '../../../kernel/money.ts';
 import type { Issue } from '../../../kernel/result.ts';
 import { moneyText } from '../opportunities/present.ts';
 
 // Small pure rules of an application, kept apart from the database so they read (and test) on their own: words,
 // amounts, and the task list that says what is still to do before it can be submitted.
 
-export { plainDateTime } from '../opportunities/present.ts';
+export { penceToField, plainDateTime } from '../opportunities/present.ts';
 
 /** Words as a person counts them: runs of characters between spaces. */
 export function wordCount(text: string): number {
@@ -17,12 +17,6 @@ export function wordCount(text: string): number {
 export function parsePounds(text: string): number | null {
   const pence = parseMoney(text);
   return pence === null || pence < 0 ? null : pence;
-}
-
-/** Pence as a value for a form field: 1250050 → "12500.50", 1250000 → "12500". */
-export function penceToField(pence: number | null | undefined): string {
-  if (pence == null) return '';
-  return penceToDecimal(pence).replace(/\.00$/, '');
 }
 
 /** Numbers such as "120", "85.5" (the applicant's own outcome targets); null when it is not a number. */

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import type { OpportunityRoute } from '../../../db/schema.ts';
+import { londonDay } from '../../../kernel/dates.ts';
 import { asArray, dateFrom, readDate } from '../../../web/forms.ts';
 import { serviceAreas } from '../../place/codelists.ts';
-import { type DetailsInput, type Filters, londonTime, routes, statusLabels } from './service.ts';
+import type { DetailsInput } from './drafting.ts';
+import { londonClock, penceToField, routes, statusLabels } from './present.ts';
+import { londonTime } from './rules.ts';
+import type { Filters } from './service.ts';
 
 // The forms of the opportunity pages, with messages written for the person filling them in.
 
@@ -178,17 +182,8 @@ export function detailsValues(o: {
   service_starts_on: string | null;
 }): Body {
   const london = (at: Date) => {
-    const parts = new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/London',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-    }).formatToParts(new Date(at));
-    const get = (type: string) => parts.find((p) => p.type === type)!.value;
-    return { day: get('day'), month: get('month'), year: get('year'), time: `${get('hour')}:${get('minute')}` };
+    const [year, month, day] = londonDay(at).split('-') as [string, string, string];
+    return { day: String(Number(day)), month: String(Number(month)), year, time: londonClock(at) };
   };
   const dateParts = (name: string, iso: string | null) => {
     if (!iso) return {};
@@ -204,7 +199,7 @@ export function detailsValues(o: {
     route: o.route,
     service_area: o.service_area ?? '',
     wards: o.wards.map((w) => w.code),
-    total_value: pence % 100 === 0 ? String(pence / 100) : (pence / 100).toFixed(2),
+    total_value: penceToField(pence),
     duration_months: String(o.duration_months),
     eligibility: o.eligibility,
     ...(clar

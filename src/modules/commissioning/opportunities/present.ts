@@ -1,6 +1,6 @@
 import type { OpportunityRoute, OpportunityStatus } from '../../../db/schema.ts';
 import { formatDate, formatDateTime } from '../../../kernel/dates.ts';
-import { formatMoney } from '../../../kernel/money.ts';
+import { formatMoney, penceToDecimal } from '../../../kernel/money.ts';
 import { labelFor, serviceAreas } from '../../place/codelists.ts';
 import { opportunityPhase, opportunityStatusLabels } from './lifecycle.ts';
 
@@ -34,15 +34,25 @@ export const moneyText = (pence: number) => formatMoney(pence, { whole: pence % 
  * Built on the kernel's 24-hour clock.
  */
 export function plainDateTime(at: Date | string): string {
-  const text = formatDateTime(at); // "14 Jan 2027, 17:30"
-  const clock = text.slice(text.lastIndexOf(' ') + 1);
-  const [hour, minute] = clock.split(':').map(Number) as [number, number];
+  const [hour, minute] = londonClock(at).split(':').map(Number) as [number, number];
   const mm = String(minute).padStart(2, '0');
   const time =
     hour === 0 && minute === 0
       ? 'midnight'
       : `${hour % 12 === 0 ? 12 : hour % 12}${minute === 0 ? '' : `:${mm}`}${hour < 12 ? 'am' : 'pm'}`;
   return `${formatDate(at)} at ${time}`;
+}
+
+/** The time of day in London on the 24-hour clock, "17:30": the kernel's short form, without its day. */
+export function londonClock(at: Date | string): string {
+  const text = formatDateTime(at); // "14 Jan 2027, 17:30"
+  return text.slice(text.lastIndexOf(' ') + 1);
+}
+
+/** Pence as a value for a form field: 1250050 → "12500.50", 1250000 → "12500". */
+export function penceToField(pence: number | null | undefined): string {
+  if (pence == null) return '';
+  return penceToDecimal(pence).replace(/\.00$/, '');
 }
 
 /** The phase and its words, as every page shows an opportunity's state. */

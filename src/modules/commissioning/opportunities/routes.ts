@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isStaff } from '../../../kernel/actor.ts';
 import { STAFF } from '../../../web/access.ts';
 import { formErrors, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
@@ -20,14 +21,9 @@ import {
   parseFilters,
   questionForm,
 } from './forms.ts';
-import {
-  acceptsClarifications,
-  isStaff,
-  routes as opportunityRoutes,
-  PAGE_SIZE,
-  pounds,
-  statusLabels,
-} from './service.ts';
+import { acceptsClarifications } from './lifecycle.ts';
+import { moneyText, routes as opportunityRoutes, penceToField, statusLabels } from './present.ts';
+import { PAGE_SIZE } from './service.ts';
 
 type Slug = { Params: { slug: string } };
 type Body = Record<string, unknown>;
@@ -221,7 +217,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       cancellable,
       chain,
       statusLabels,
-      pounds,
+      pounds: moneyText,
       clarification: empty(),
       ...extra,
     });
@@ -296,7 +292,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
           number: String(lot.number),
           title: lot.title,
           description: lot.description,
-          value: lot.value_pence % 100 === 0 ? String(lot.value_pence / 100) : (lot.value_pence / 100).toFixed(2),
+          value: penceToField(lot.value_pence),
           suits_small: lot.suits_small ? 'yes' : '',
         }
       : { number: String(nextNumber) };

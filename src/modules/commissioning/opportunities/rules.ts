@@ -1,10 +1,10 @@
 import type { OpportunityStatus } from '../../../db/schema.ts';
-import { formatDate } from '../../../kernel/dates.ts';
+import { formatDate, londonDay } from '../../../kernel/dates.ts';
 import { type Refusal, refusal } from '../../../kernel/result.ts';
 import type { sizeBands } from '../../place/codelists.ts';
 import type { Missing } from '../specifications/framework.ts';
 import { pastClosing } from './lifecycle.ts';
-import { moneyText } from './present.ts';
+import { londonClock, moneyText } from './present.ts';
 
 // Pure rules of opportunities, apart from the database: reach for small providers, what stops publication, when a
 // cancellation is refused, and London wall-clock times.
@@ -111,22 +111,12 @@ export function londonTime(date: string, time: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const [h, mi] = time.split(':').map(Number) as [number, number];
   const naive = Date.UTC(y, m - 1, d, h, mi);
+  // How far London's clock is ahead of UTC at an instant, read from the kernel's London day and clock.
   const offset = (at: number) => {
-    const parts = londonParts.formatToParts(new Date(at));
-    const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - at;
+    const [ly, lm, ld] = londonDay(new Date(at)).split('-').map(Number) as [number, number, number];
+    const [lh, lmi] = londonClock(new Date(at)).split(':').map(Number) as [number, number];
+    return Date.UTC(ly, lm - 1, ld, lh, lmi) - Math.floor(at / 60_000) * 60_000;
   };
   const first = naive - offset(naive);
   return new Date(naive - offset(first));
 }
-
-// The zone's offset at an instant, for londonTime; the kernel formats for people, this reads the clock's parts.
-const londonParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
