@@ -1,0 +1,106 @@
+import { isUuid } from '../../kernel/ids.ts';
+import { parseForm } from '../../web/forms.ts';
+import { actorOf } from '../../web/refusal.ts';
+import { membershipRequestForm } from './forms.ts';
+import { membersTable } from './present.ts';
+import { type DirectoryPages, refuse, type SlugParams } from './route-context.ts';
+import type { OrganisationProfile } from './service.ts';
+
+// Asking to join or claiming an organisation, and deciding those requests.
+export async function membershipRoutes(pages: DirectoryPages) {
+  const { app, services, organisations, loadProfile } = pages;
+
+  // ---- Joining and claiming. ----
+
+  for (const kind of ['join', 'claim'] as const) {
+    const heading = (org: OrganisationProfile) => (kind === 'join' ? `Ask to join ${org.name}` : `Claim ${org.name}`);
+    app.get<SlugParams>(
+      `/organisations/:slug/${kind}`,
+      { config: { access: ['resident', 'vcs_member'] } },
+      async (request, reply) => {
+        const profile = await loadProfile(request.params.slug, reply);
+        if (!profile) return reply;
+        return reply.view('organisations/views/request.njk', {
+          title: heading(profile),
+          backLink: `/organisations/${profile.slug}`,
+          org: profile,
+          kind,
+          values: {},
+        });
+      },
+    );
+    app.post<SlugParams>(
+      `/organisations/:slug/${kind}`,
+      { config: { access: ['resident', 'vcs_member'] } },
+      async (request, reply) => {
+        const profile = await loadProfile(request.params.slug, reply);
+        if (!profile) return reply;
+        const form = parseForm(membershipRequestForm, request.body);
+        if (!form.ok) {
+          return reply
+            .code(400)
+            .view('organisations/views/request.njk', { title: heading(profile), org: profile, kind, ...form });
+        }
+        const result = await organisations.memberships.request(actorOf(request), profile.id, kind, form.data.message);
+        if (!result.ok) return refuse(reply, result);
+        return reply.seeOther(
+          `/organisations/${profile.slug}`,
+          kind === 'join'
+            ? `You have asked to join ${profile.name}. You will get an email when it is decided.`
+            : `You have claimed ${profile.name}. ${services.place.config.infrastructureBody.name} will check and email you.`,
+        );
+      },
+    );
+  }
+
+  // ---- Members and requests. ----
+
+  app.get<SlugParams>('/organisations/:slug/members', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const profile = await loadProfile(request.params.slug, reply);
+    if (!profile) return reply;
+    const can = await organisations.permissions(actorOf(request), profile);
+    if (!can.canManageMembers) {
+      return reply.errorPage(403, 'You cannot see this page', [
+        'Only the organisation’s administrators and the infrastructure body can see its members.',
+      ]);
+    }
+    const all = await organisations.memberships.list(profile.id);
+    return reply.view('organisations/views/members.njk', {
+      title: `Members of ${profile.name}`,
+      backLink: `/organisations/${profile.slug}`,
+      org: profile,
+      requests: all
+        .filter((m) => m.status === 'pending')
+        .map((m) => ({ ...m, canDecide: can.canVerify || m.role !== 'admin' })),
+      members: membersTable(all.filter((m) => m.status === 'approved')),
+      refused: all.filter((m) => m.status === 'refused'),
+    });
+  });
+
+  app.post<{ Params: { slug: string; userId: string } }>(
+    '/organisations/:slug/members/:userId',
+    { config: { access: 'signed-in' } },
+    async (request, reply) => {
+      const profile = await loadProfile(request.params.slug, reply);
+      if (!profile) return reply;
+      const decision = (request.body as Record<string, string> | undefined)?.decision;
+      if (decision !== 'approve' && decision !== 'refuse') {
+        return reply.errorPage(400, 'There is a problem', ['Choose whether to approve or refuse the request.']);
+      }
+      if (!isUuid(request.params.userId)) {
+        return reply.errorPage(404, 'Page not found', ['There is no such request.']);
+      }
+      const result = await organisations.memberships.decide(
+        actorOf(request),
+        profile.id,
+        request.params.userId,
+        decision,
+      );
+      if (!result.ok) return refuse(reply, result);
+      return reply.seeOther(
+        `/organisations/${profile.slug}/members`,
+        decision === 'approve' ? 'Request approved' : 'Request refused',
+      );
+    },
+  );
+}
