@@ -14,6 +14,7 @@ import { decisionIssues, percentText, scorers, weightedPercent } from './rules.t
 
 export type DecisionInput = { applicationId: string; outcome: 'successful' | 'unsuccessful' | ''; feedback: string };
 
+// The factory is long only as a list of short operations that share its dependencies.
 export function decisionActions(ctx: AssessmentContext) {
   const { db, config, opportunities, applications, mutate } = ctx;
 

@@ -13,6 +13,7 @@ import { declarationIssues } from './rules.ts';
 
 export const COMMISSIONERS = ['commissioner'] as const;
 
+// The factory is long only as a list of short operations that share its dependencies.
 export function panelActions(ctx: AssessmentContext) {
   const { db, config, opportunities, mutate } = ctx;
 

@@ -21,6 +21,7 @@ const empty = { errors: {}, errorList: [], values: {} };
 /** A whole number typed into a form, or NaN. */
 const whole = (v: unknown) => (/^\s*\d+\s*$/.test(String(v ?? '')) ? Number(String(v).trim()) : Number.NaN);
 
+// One registration per page, each handler short: the plugin is long only as the list of its pages.
 const routes: ModuleRoutes = async (app, { services }) => {
   const assessment = services.assessment;
 

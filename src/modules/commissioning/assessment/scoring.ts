@@ -22,6 +22,7 @@ type Standing = {
   refused: Refusal | null;
 };
 
+// The factory is long only as a list of short operations that share its dependencies.
 export function scoringActions(ctx: AssessmentContext) {
   const { db, opportunities, applications, mutate } = ctx;
 

@@ -22,6 +22,7 @@ const linkDates = (form: ReturnType<typeof formErrors>) => {
   return form;
 };
 
+// One registration per page, each handler short: the plugin is long only as the list of its pages.
 const routes: ModuleRoutes = async (app, { services }) => {
   const awards = services.awards;
 

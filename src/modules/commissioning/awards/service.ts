@@ -5,11 +5,11 @@ import { financialYear, londonDay } from '../../../kernel/dates.ts';
 import { isUuid } from '../../../kernel/ids.ts';
 import { createMutate } from '../../../kernel/mutation.ts';
 import { type Done, done, type Refusal, refusal } from '../../../kernel/result.ts';
-import type { Role } from '../../../kernel/roles.ts';
 import { slugify } from '../../../web/slugs.ts';
 import type { AuditService } from '../../audit/service.ts';
 import { serviceAreas } from '../../place/codelists.ts';
 import type { PlaceConfig } from '../../place/config.ts';
+import { DECIDERS } from '../applications/lifecycle.ts';
 import type { ApplicationService } from '../applications/service.ts';
 import { type OpportunityService, routes } from '../opportunities/service.ts';
 import { kindLabels, presentAward } from './present.ts';
@@ -34,9 +34,9 @@ type AwardContext = {
 };
 export type AwardFilters = { year?: string; area?: string; route?: string };
 
-const DECIDERS: readonly Role[] = ['commissioner'];
 const alreadyAwarded = refusal(409, 'This application already has an award.');
 
+// The factory is long only as a list of short operations that share its dependencies.
 export function createAwardService({
   db,
   place,
