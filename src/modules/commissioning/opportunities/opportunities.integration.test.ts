@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
+import { holdAuditLog, untilWaitingForLocks } from '../../../../test/support/locks.ts';
 import { details, publishedOpportunity, readySpecification } from '../../../../test/support/opportunities.ts';
 import { sizeBands } from '../../place/codelists.ts';
 import { penceFrom, timeFrom } from './forms.ts';
@@ -402,6 +403,38 @@ describe('editing a draft', () => {
     expect((await (await t.as(null)).get(url)).statusCode).toBe(404);
     expect((await commissioner.post(`${url}/remove`)).statusCode).toBe(303);
     expect((await commissioner.get(url)).statusCode).toBe(404);
+  });
+});
+
+// PGlite runs one transaction at a time, so only a server shows what the row lock does.
+describe.skipIf(process.env.TEST_DB !== 'postgres')('publishing while a draft is being changed', () => {
+  it('waits for the change and checks what it publishes: a lot taken out at the same moment is missed', async () => {
+    const { spec, commissioner } = await readySpecification(t.services, t.handle.db);
+    const made = await t.services.opportunities.create(commissioner, spec.slug, details());
+    if (!made.ok) throw new Error(made.message);
+    const slug = made.slug;
+    const lot = { number: 1, title: 'All', description: '', valuePence: 12_000_000, suitsSmall: true };
+    await t.services.opportunities.saveLot(commissioner, slug, null, lot);
+    await t.services.opportunities.addQuestion(commissioner, slug, { prompt: 'Why?', guidance: '', wordLimit: null });
+    const criterion = { title: 'Need', description: '', weight: 100, maxScore: 5 };
+    await t.services.opportunities.addCriterion(commissioner, slug, criterion);
+    const lotId = (await t.services.opportunities.bySlug(slug))!.lots[0]!.id;
+
+    // The removal is held open after it has locked the draft and taken the lot out, before its audit record.
+    const audit = await holdAuditLog(t.handle.db);
+    const removing = t.services.opportunities.removeLot(commissioner, slug, lotId);
+    await untilWaitingForLocks(t.handle.db, 1);
+    const publishing = t.services.opportunities.publish(commissioner, slug);
+    // Publication waits for the draft's row before it checks completeness.
+    await untilWaitingForLocks(t.handle.db, 2);
+    await audit.release();
+    expect(await removing).toEqual({ ok: true });
+    expect(await publishing).toMatchObject({
+      ok: false,
+      status: 400,
+      missing: [expect.objectContaining({ text: 'Add at least one lot' })],
+    });
+    expect((await t.services.opportunities.bySlug(slug))!.status).toBe('draft');
   });
 });
 
