@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { failureMessageFor, importCommand, progressBar } from '../../../imports/cli.ts';
 import { openRuntime } from '../../../runtime.ts';
+import { poundsText } from './present.ts';
 import { MappingNeeded, type SpendImportResult } from './service.ts';
 
 const n = (value: number) => value.toLocaleString('en-GB');
@@ -27,14 +28,14 @@ export function describeSpendImport(r: SpendImportResult, seconds: number): stri
   const lines = [
     `Imported ${r.file} for ${r.councilName} (${r.council}) in ${seconds.toFixed(1)} s.`,
     `  Rows read:        ${n(r.rowsRead)}`,
-    `  Imported:         ${n(r.rowsImported)} (£${r.totalAmount})`,
-    `  Already held:     ${n(r.rowsDuplicate)} (£${r.duplicateAmount}; from an earlier or overlapping file, not counted again)`,
+    `  Imported:         ${n(r.rowsImported)} (${poundsText(r.totalAmount)})`,
+    `  Already held:     ${n(r.rowsDuplicate)} (${poundsText(r.duplicateAmount)}; from an earlier or overlapping file, not counted again)`,
     `  Rejected:         ${n(r.rowsRejected)}`,
     `  Summary rows:     ${n(r.rowsSkipped)} (such as "Grand Total", skipped)`,
     `  ${n(r.rowsRead)} read = ${n(r.rowsImported)} imported + ${n(r.rowsDuplicate)} already held + ${n(r.rowsRejected)} rejected + ${n(r.rowsSkipped)} summary rows`,
     `  Suppliers:        ${n(r.suppliers)}`,
     r.resolved
-      ? `  With the VCS:     £${r.vcsAmount}${r.vcsShare === null ? '' : ` (${(r.vcsShare * 100).toFixed(1)}% of the rows imported now)`}; uncertain suppliers wait for review.`
+      ? `  With the VCS:     ${poundsText(r.vcsAmount)}${r.vcsShare === null ? '' : ` (${(r.vcsShare * 100).toFixed(1)}% of the rows imported now)`}; uncertain suppliers wait for review.`
       : '  Suppliers are not yet resolved.',
     ...r.notes.map((note) => `  ${note}`),
   ];
@@ -104,7 +105,9 @@ export function registerSpendImportCommand(program: Command): void {
         } catch (error) {
           bar.stop();
           const message = failureMessageFor(error);
-          await runtime.services.spendImport.recordFailure(null, options.council, file, message).catch(() => {});
+          await runtime.services.spendImport
+            .recordFailure(null, options.council, file, message)
+            .catch((failure) => console.warn('The failed import could not be recorded in the audit log', failure));
           if (options.json) {
             console.log(
               JSON.stringify(

@@ -52,6 +52,7 @@ export const uploadDir = () => uploadFolder('spend');
  * Spend imports started from the upload page: a `job` row, the import run in the background on the kept
  * upload, paused when the columns need mapping and run again once a person has mapped them.
  */
+// A factory: the short functions below share its dependencies; a job's state lives in its `job` row.
 export function createSpendImportJobs({
   db,
   jobs,

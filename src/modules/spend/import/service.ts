@@ -146,6 +146,7 @@ function resultOf(
   };
 }
 
+// A factory: the short functions below share its dependencies, and an import's state lives in its ImportRun.
 export function createSpendImportService({
   db,
   config,

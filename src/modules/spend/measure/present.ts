@@ -37,6 +37,7 @@ function moneyColumn<Row>(header: string, get: (row: Row) => number) {
   };
 }
 
+// Long: one declaration per table, each a list of columns.
 export function tables(s: SpendSummary) {
   const comparison: Neighbour[] = s.current
     ? [
@@ -237,6 +238,7 @@ export function charts(s: SpendSummary) {
 }
 
 /** The summary as the API gives it: money as decimal strings in pounds, shares as decimal strings. */
+// Long: a declaration of the API's fields.
 export function toJson(s: SpendSummary) {
   const pounds = penceToDecimal;
   return {

@@ -32,6 +32,7 @@ function parseYear(year: string | undefined): number | null {
 
 const unknownBand = 'unknown';
 
+// A factory: the short functions below share its dependencies and hold no state.
 export function createSpendMeasureService({
   db,
   place,

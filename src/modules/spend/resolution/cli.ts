@@ -48,6 +48,7 @@ export function parseLabels(text: string): LabelRow[] {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+// Long: the commands' declarations, each with its own short action.
 export function registerSpendResolutionCommands(program: Command): void {
   const spend = spendCommand(program);
   spend

@@ -4,6 +4,7 @@ import { isUuid } from '../../../kernel/ids.ts';
 import { asArray } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { SUPPLIER_REVIEWERS as REVIEWERS } from './access.ts';
+import { labelFor, latestPaymentsTable } from './present.ts';
 
 const SHOWN = ['uncertain', 'unresolved', 'vcs', 'not_vcs', 'public_body', 'redacted', 'any'] as const;
 
@@ -87,26 +88,11 @@ const routes: ModuleRoutes = async (app, { services }) => {
       ]);
     return reply.view('spend/resolution/views/supplier.njk', {
       ...found,
+      latest: found.recent.length ? latestPaymentsTable(found.recent) : undefined,
       label: labelFor(found.supplier.classification),
       evidenceJson: JSON.stringify(found.supplier.evidence, null, 2),
     });
   });
 };
-
-function labelFor(value: string): string {
-  return (
-    (
-      {
-        uncertain: 'Uncertain',
-        unresolved: 'Not yet resolved',
-        vcs: 'VCS',
-        not_vcs: 'Not VCS',
-        public_body: 'Public body',
-        redacted: 'Name removed',
-        any: 'All suppliers',
-      } as Record<string, string>
-    )[value] ?? value
-  );
-}
 
 export default routes;

@@ -24,7 +24,7 @@ export type ResolutionSummary = {
 const since = (start: number) => Math.round(performance.now() - start) / 1000;
 
 // Finds the VCS among a council's suppliers (the cascade in cascade.ts), keeps people's decisions, and serves the
-// review queue.
+// review queue. A factory: the short functions below share its dependencies; a run's state lives in the cascade's Run.
 export function createSpendResolutionService({
   db,
   audit,

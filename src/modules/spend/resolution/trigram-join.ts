@@ -135,6 +135,7 @@ export class TrigramIndex {
   #turn = 0;
   readonly #scratch: number[] = [];
 
+  // Long: one pass that fills the index's flat typed arrays in order; split into calls it reads no better.
   constructor(names: readonly string[], threshold: number) {
     if (!(threshold > 0 && threshold <= 1)) throw new RangeError('The threshold must be above 0 and at most 1');
     this.#threshold = threshold;
