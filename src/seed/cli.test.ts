@@ -1,33 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { cliDatabase, partnership } from '../../test/support/cli.ts';
 
-// The real command in a child process, on an embedded database of its own.
-const run = promisify(execFile);
-const root = join(import.meta.dirname, '../..');
-const dataDir = mkdtempSync(join(tmpdir(), 'partnership-seed-cli-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-async function partnership(...args: string[]) {
-  // A clean environment: the test runner sets variables of its own (BASE_URL among them).
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-  };
-  try {
-    const { stdout, stderr } = await run('node', ['bin/partnership.js', ...args], { cwd: root, env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+// The command as a person runs it, in this process on a database of the file's own (the installed command itself is
+// spawned once, in the accounts CLI test).
+vi.mock('../runtime.ts', async () => (await import('../../test/support/cli.ts')).mockedRuntime());
+afterAll(() => cliDatabase.close());
 
 describe('partnership seed', () => {
   it('loads the demo, refuses to load it twice, and reloads it with --force', async () => {

@@ -1,32 +1,25 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { cliDatabase, partnership } from '../../../../test/support/cli.ts';
 
-const run = promisify(execFile);
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../../../..');
-const dataDir = mkdtempSync(join(tmpdir(), 'spend-evaluate-'));
-// The commands run as a person would run them, each in its own process, on an embedded database of their own.
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  DATA_DIR: dataDir,
-  BASE_URL: 'http://localhost:3000',
-  NODE_ENV: 'test',
-};
-delete env.DATABASE_URL;
-const cli = (...args: string[]) =>
-  run(process.execPath, [join(root, 'bin/partnership.js'), ...args], { cwd: root, env, timeout: 120_000 });
-
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// The commands as a person runs them, in this process on a database of the file's own (the installed command itself
+// is spawned once, in the accounts CLI test).
+vi.mock('../../../runtime.ts', async () => (await import('../../../../test/support/cli.ts')).mockedRuntime());
+afterAll(() => cliDatabase.close());
+const here = import.meta.dirname;
 
 describe('npx partnership spend evaluate', () => {
   it('scores the classification against a label file and prints one JSON object', async () => {
-    await cli('import', 'spend', join(here, 'fixtures/spend-small.csv'), '--council', 'GB-LAE-CRY', '--json');
-    const { stdout } = await cli(
+    const imported = await partnership(
+      'import',
+      'spend',
+      join(here, 'fixtures/spend-small.csv'),
+      '--council',
+      'GB-LAE-CRY',
+      '--json',
+    );
+    expect(imported.code, imported.stderr).toBe(0);
+    const { stdout } = await partnership(
       'spend',
       'evaluate',
       '--council',
@@ -46,7 +39,7 @@ describe('npx partnership spend evaluate', () => {
   }, 240_000);
 
   it('says what to do when the label file is missing, with a failing exit code', async () => {
-    const failed = await cli(
+    const failed = await partnership(
       'spend',
       'evaluate',
       '--council',
@@ -54,12 +47,9 @@ describe('npx partnership spend evaluate', () => {
       '--labels',
       join(here, 'nope.csv'),
       '--json',
-    ).then(
-      () => null,
-      (error: { code: number; stdout: string }) => error,
     );
-    expect(failed?.code).toBe(1);
-    expect(JSON.parse(failed!.stdout.trim())).toEqual({
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout.trim())).toEqual({
       error: `There is no file at ${join(here, 'nope.csv')}. Check the path.`,
     });
   }, 120_000);
