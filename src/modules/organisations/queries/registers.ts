@@ -5,7 +5,8 @@ import type { ClassificationList, DB } from '../../../db/schema.ts';
 // The register import's reads and writes of the directory: a batch of organisations at a time, each table written
 // with one multi-row statement.
 
-const FACT_COLUMNS = [
+/** The facts a register states: always the register's word. */
+export const FACT_COLUMNS = [
   'legal_form',
   'latest_income_pence',
   'income_period_end',
@@ -13,7 +14,8 @@ const FACT_COLUMNS = [
   'registered_on',
   'removed_on',
 ] as const;
-const PROFILE_COLUMNS = [
+/** The descriptive fields a register may fill or, for what it created, keep up to date. */
+export const PROFILE_COLUMNS = [
   'name',
   'description',
   'who_it_helps',

@@ -49,36 +49,11 @@ export type RegisterRecord = {
   classifications?: { list: ClassificationList; code: string }[];
 };
 
-type OrgState = {
-  id: string;
-  slug: string;
-  name: string;
-  source: string;
-  listed: boolean;
-  legal_form: string | null;
-  description: string;
-  who_it_helps: string;
-  latest_income_pence: number | null;
-  income_period_end: string | null;
-  status: 'active' | 'removed';
-  registered_on: string | null;
-  removed_on: string | null;
-  address: string | null;
-  postcode: string | null;
-  website: string | null;
-  email: string | null;
-  phone: string | null;
-};
+/** An organisation as the batch knows it: what a register may change of it. */
+type OrgState = Awaited<ReturnType<typeof q.organisationStates>>[number];
 
-const FACTS = [
-  'legal_form',
-  'latest_income_pence',
-  'income_period_end',
-  'status',
-  'registered_on',
-  'removed_on',
-] as const;
-const PROFILE = ['name', 'description', 'who_it_helps', 'address', 'postcode', 'website', 'email', 'phone'] as const;
+const FACTS = q.FACT_COLUMNS;
+const PROFILE = q.PROFILE_COLUMNS;
 
 /** Sources of lists that only link identifiers or add names: a full register may take over what they created. */
 export const LINK_SOURCE = 'register:link:';
@@ -129,7 +104,7 @@ async function loadBatch(trx: Database, source: string, items: Item<RegisterReco
   for (const row of await q.identifierOwners(trx, identifiers)) batch.owner.set(row.identifier, row.organisation_id);
   const orgIds = [...new Set(batch.owner.values())];
   if (!orgIds.length) return batch;
-  for (const row of await q.organisationStates(trx, orgIds)) batch.orgs.set(row.id, { ...row } as OrgState);
+  for (const row of await q.organisationStates(trx, orgIds)) batch.orgs.set(row.id, { ...row });
   for (const row of await q.identifiersOf(trx, orgIds)) {
     setOf(batch.schemes, row.organisation_id).add(`${schemeOf(row.identifier)}\u0000${row.identifier}`);
   }
