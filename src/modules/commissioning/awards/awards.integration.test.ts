@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../../test/support/app.ts';
 import { insertClosedOpportunity } from '../../../../test/support/closed-opportunity.ts';
+import { holdAuditLog, untilWaitingForLocks } from '../../../../test/support/locks.ts';
 import { financialYear } from '../../../kernel/dates.ts';
 import { financialYearRange, proposedMonitoring } from './rules.ts';
 
@@ -267,5 +268,31 @@ describe('the public register', () => {
     expect((await t.services.awards.forOpportunity(s.o.id)).map((a) => a.slug)).toEqual([slug]);
     expect((await t.services.awards.forNeed(s.o.needId)).map((a) => a.slug)).toEqual([slug]);
     expect((await anonymous.get('/awards/no-such-award')).statusCode).toBe(404);
+  });
+});
+
+// PGlite runs one transaction at a time, so only a server shows what the row lock does.
+describe.skipIf(process.env.TEST_DB !== 'postgres')('an award arriving while the opportunity is cancelled', () => {
+  it('waits for the cancellation and is refused, leaving no award', async () => {
+    const s = await decided('award-race');
+    const commissioner = await t.as('commissioner');
+    const staff = { id: commissioner.userId!, role: 'commissioner' as const };
+    // The cancellation is written and held open before its audit record; the award comes meanwhile.
+    const audit = await holdAuditLog(t.handle.db);
+    const cancelling = t.services.opportunities.cancel(staff, s.o.slug, 'The service is moving in-house');
+    await untilWaitingForLocks(t.handle.db, 1);
+    const awarding = commissioner.post(
+      `/opportunities/${s.o.slug}/awards/new?application=${s.winner.reference}`,
+      awardFields(s.o.indicatorId, [['2027-04-01', '40000']]),
+    );
+    // Without the opportunity's row held while the award is made, it would be written beside the cancellation.
+    await untilWaitingForLocks(t.handle.db, 2);
+    await audit.release();
+    expect(await cancelling).toEqual({ ok: true });
+    const res = await awarding;
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('This opportunity was cancelled, so no award can be made.');
+    const awards = await t.handle.db.selectFrom('award').select('id').where('opportunity_id', '=', s.o.id).execute();
+    expect(awards).toHaveLength(0);
   });
 });
