@@ -27,15 +27,27 @@ export async function startSite(): Promise<{ t: TestContext; baseUrl: string; cl
 }
 
 /**
- * One site and one browser for a file's tests, started before them and closed after: read them from the object
- * returned (its fields are set once the tests begin).
+ * One site and one browser for a file's tests, started together before them and closed after: read them from the
+ * object returned (its fields are set once the tests begin). `prepare` puts in what the file's tests share.
  */
-export function useSiteAndBrowser(): { site: Awaited<ReturnType<typeof startSite>>; browser: Browser } {
+export function useSiteAndBrowser(
+  options: { prepare?: (site: Awaited<ReturnType<typeof startSite>>) => Promise<void> } = {},
+): { site: Awaited<ReturnType<typeof startSite>>; browser: Browser } {
   const env = {} as { site: Awaited<ReturnType<typeof startSite>>; browser: Browser };
   beforeAll(async () => {
-    env.site = await startSite();
-    env.browser = await launchBrowser();
-  });
+    const [site, browser] = await Promise.allSettled([
+      startSite().then(async (site) => {
+        env.site = site;
+        await options.prepare?.(site);
+        return site;
+      }),
+      launchBrowser().then((browser) => {
+        env.browser = browser;
+        return browser;
+      }),
+    ]);
+    for (const started of [site, browser]) if (started.status === 'rejected') throw started.reason;
+  }, 180_000);
   afterAll(async () => {
     await env.browser?.close();
     await env.site?.close();
