@@ -1,6 +1,6 @@
 import { financialYear } from '../../../kernel/dates.ts';
 import { labelFor, serviceAreas } from '../../place/codelists.ts';
-import { routeLabel } from '../opportunities/service.ts';
+import { routeLabel } from '../opportunities/present.ts';
 import type { AwardListRow } from './queries.ts';
 import { type AwardKind, frequencyLabels, levelLabels } from './rules.ts';
 

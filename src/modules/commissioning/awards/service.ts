@@ -11,7 +11,8 @@ import { serviceAreas } from '../../place/codelists.ts';
 import type { PlaceConfig } from '../../place/config.ts';
 import { DECIDERS } from '../applications/lifecycle.ts';
 import type { ApplicationService } from '../applications/service.ts';
-import { type OpportunityService, routes } from '../opportunities/service.ts';
+import { routes } from '../opportunities/present.ts';
+import type { OpportunityService } from '../opportunities/service.ts';
 import { kindLabels, presentAward } from './present.ts';
 import * as q from './queries.ts';
 import {
