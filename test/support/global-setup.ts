@@ -18,25 +18,29 @@ declare module 'vitest' {
 // a PGlite snapshot loaded from a file, or a PostgreSQL database created from a template.
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'partnership-test-'));
-  const pglite = await openDatabase({});
-  await migrateToLatest(pglite.db);
-  const dump = await pglite.pglite!.dumpDataDir('none');
-  const file = join(dir, 'snapshot.tar');
-  writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-  await pglite.close();
-  project.provide('pgliteSnapshot', file);
-
   const url = process.env.TEST_DATABASE_URL;
-  let template = '';
-  if (url) {
-    template = `pp_test_${randomBytes(4).toString('hex')}`;
-    const admin = await openDatabase({ databaseUrl: url, poolSize: 1 });
-    await sql.raw(`create database ${template}`).execute(admin.db);
-    const tpl = await openDatabase({ databaseUrl: withDatabase(url, template), poolSize: 1 });
-    await migrateToLatest(tpl.db);
-    await tpl.close();
-    await admin.close();
-  }
+  // A run whose tests are all on PGlite (the browser tests) needs no PostgreSQL template.
+  const template = url && project.config.env?.TEST_DB !== 'pglite' ? `pp_test_${randomBytes(4).toString('hex')}` : '';
+  // The two are independent: build them at the same time.
+  await Promise.all([
+    (async () => {
+      const pglite = await openDatabase({});
+      await migrateToLatest(pglite.db);
+      const dump = await pglite.pglite!.dumpDataDir('none');
+      writeFileSync(join(dir, 'snapshot.tar'), Buffer.from(await dump.arrayBuffer()));
+      await pglite.close();
+    })(),
+    (async () => {
+      if (!url || !template) return;
+      const admin = await openDatabase({ databaseUrl: url, poolSize: 1 });
+      await sql.raw(`create database ${template}`).execute(admin.db);
+      const tpl = await openDatabase({ databaseUrl: withDatabase(url, template), poolSize: 1 });
+      await migrateToLatest(tpl.db);
+      await tpl.close();
+      await admin.close();
+    })(),
+  ]);
+  project.provide('pgliteSnapshot', join(dir, 'snapshot.tar'));
   project.provide('postgresTemplate', template);
 
   return async () => {
