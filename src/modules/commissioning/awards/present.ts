@@ -1,4 +1,7 @@
-import { financialYear } from '../../../kernel/dates.ts';
+import { financialYear, formatDate } from '../../../kernel/dates.ts';
+import { formatMoney } from '../../../kernel/money.ts';
+import { escapeHtml } from '../../../web/html.ts';
+import { type TableModel, toGovukTable } from '../../../web/table.ts';
 import { labelFor, serviceAreas } from '../../place/codelists.ts';
 import { routeLabel } from '../opportunities/present.ts';
 import type { AwardListRow } from './queries.ts';
@@ -21,3 +24,52 @@ export const presentAward = (r: AwardListRow) => ({
   levelLabel: levelLabels[r.monitoring_level],
   frequencyLabel: frequencyLabels[r.monitoring_frequency],
 });
+
+type Shown = ReturnType<typeof presentAward>;
+
+/** The table's caption is for screen readers: the heading above already says what the table is. */
+const hiddenCaption = <Row>(table: TableModel<Row>) => ({
+  ...toGovukTable(table),
+  captionClasses: 'govuk-visually-hidden',
+});
+
+/** The public register's table: each award with its recipient, route, value and period. */
+export const registerTable = (rows: Shown[]) =>
+  hiddenCaption<Shown>({
+    caption: 'Awards',
+    columns: [
+      {
+        header: 'Award',
+        value: (a) => a.title,
+        html: (a) =>
+          `<a class="govuk-link" href="/awards/${escapeHtml(a.slug)}">${escapeHtml(a.title)}</a><br><span class="govuk-body-s">${escapeHtml(a.serviceAreaLabel ?? '')}${a.serviceAreaLabel ? ', ' : ''}awarded ${formatDate(a.awarded_at)}</span>`,
+      },
+      {
+        header: 'Recipient',
+        value: (a) => `${a.lead_name}${a.application_kind === 'partnership' ? ' and partners' : ''}`,
+      },
+      { header: 'Route', value: (a) => a.routeLabel },
+      { header: 'Value', value: (a) => formatMoney(a.value_pence, { whole: true }), numeric: true },
+      { header: 'Period', value: (a) => `${formatDate(a.starts_on)} to ${formatDate(a.ends_on)}` },
+    ],
+    rows,
+  });
+
+type Recipient = { name: string; slug: string | null; is_lead: boolean; role: string; share_pence: number };
+
+/** Who receives an award: each organisation, the lead marked, with its role and share. */
+export const recipientsTable = (partners: Recipient[]) =>
+  hiddenCaption<Recipient>({
+    caption: 'Recipients, their roles and shares',
+    columns: [
+      {
+        header: 'Organisation',
+        value: (p) => p.name,
+        html: (p) =>
+          `${p.slug ? `<a class="govuk-link" href="/organisations/${escapeHtml(p.slug)}">${escapeHtml(p.name)}</a>` : escapeHtml(p.name)}${p.is_lead ? ' (lead)' : ''}`,
+      },
+      { header: 'Role', value: (p) => p.role },
+      { header: 'Share', value: (p) => formatMoney(p.share_pence), numeric: true },
+    ],
+    rows: partners,
+  });

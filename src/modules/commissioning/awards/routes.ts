@@ -5,6 +5,7 @@ import { formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse } from '../../../web/refusal.ts';
 import { awardValues, parseAward, paymentRows } from './forms.ts';
+import { recipientsTable, registerTable } from './present.ts';
 import { frequencyLabels, levelLabels, planText } from './rules.ts';
 
 type Slug = { Params: { slug: string } };
@@ -36,7 +37,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
         route: request.query.route || undefined,
       };
       const list = await awards.list(filters);
-      return reply.view(`${VIEWS}/list.njk`, { title: 'Awards', ...list, filters });
+      return reply.view(`${VIEWS}/list.njk`, { title: 'Awards', ...list, table: registerTable(list.rows), filters });
     },
   );
 
@@ -45,7 +46,12 @@ const routes: ModuleRoutes = async (app, { services }) => {
     if (!award) return refuse(reply, refusal(404, 'There is no such award.'));
     const staff = isStaff(request.user);
     const chain = await services.chain.forAward(award.id, { staff });
-    return reply.view(`${VIEWS}/show.njk`, { title: award.title, award, chain });
+    return reply.view(`${VIEWS}/show.njk`, {
+      title: award.title,
+      award,
+      recipients: recipientsTable(award.partners),
+      chain,
+    });
   });
 
   async function form(
