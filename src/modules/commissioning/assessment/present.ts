@@ -1,5 +1,6 @@
 import { formatDate } from '../../../kernel/dates.ts';
 import { refusal } from '../../../kernel/result.ts';
+import { toGovukTable } from '../../../web/table.ts';
 
 // The words of assessment's pages and refusals.
 
@@ -60,3 +61,39 @@ export const refusals = {
   excluded: (reason: ExclusionReason) =>
     refusal(403, `You cannot score this application because ${reasonText[reason]}.`),
 };
+
+type Scored = { name: string; score: number; comment: string };
+
+/** The spread of the panel's scores on one criterion, for moderation: each member's score and comment. */
+export const spreadTable = (c: { low: number; high: number; spread: Scored[] }) => ({
+  ...toGovukTable<Scored>({
+    caption: `Scores from ${c.low} to ${c.high}`,
+    columns: [
+      { header: 'Panel member', value: (s) => s.name },
+      { header: 'Score', value: (s) => s.score, numeric: true },
+      { header: 'Comment', value: (s) => s.comment },
+    ],
+    rows: c.spread,
+  }),
+  captionClasses: 'govuk-table__caption--s',
+});
+
+type Criterion = { id: string; title: string; max_score: number };
+
+/** The other members' scores, criterion by criterion, shown to a member once their own are in. */
+export function othersTable(criteria: Criterion[], others: (Scored & { criterion_id: string })[]) {
+  const rows = criteria.flatMap((c) => others.filter((s) => s.criterion_id === c.id).map((s) => ({ c, s })));
+  return {
+    ...toGovukTable<(typeof rows)[number]>({
+      caption: 'The other panel members’ scores',
+      columns: [
+        { header: 'Criterion', value: (r) => r.c.title },
+        { header: 'Panel member', value: (r) => r.s.name },
+        { header: 'Score', value: (r) => `${r.s.score} of ${r.c.max_score}`, numeric: true },
+        { header: 'Comment', value: (r) => r.s.comment },
+      ],
+      rows,
+    }),
+    captionClasses: 'govuk-visually-hidden',
+  };
+}

@@ -5,7 +5,7 @@ import { ASSESSED_STATUSES } from '../applications/lifecycle.ts';
 import { isAssessable } from '../opportunities/lifecycle.ts';
 import type { AssessmentContext, Opportunity } from './context.ts';
 import { COMMISSIONERS } from './panel.ts';
-import { reasonText, refusals, refuseIfCancelled } from './present.ts';
+import { othersTable, reasonText, refusals, refuseIfCancelled, spreadTable } from './present.ts';
 import * as q from './queries.ts';
 import { moderationIssues, rankByLot, scoreIssues, scorers, weightedPercent } from './rules.ts';
 
@@ -49,11 +49,14 @@ export function scoringActions(ctx: AssessmentContext) {
     const criteria = o.criteria.map((c) => {
       const spread = counted.filter((s) => s.criterion_id === c.id);
       const values = spread.map((s) => s.score);
+      const low = Math.min(...values);
+      const high = Math.max(...values);
       return {
         ...c,
         spread,
-        low: Math.min(...values),
-        high: Math.max(...values),
+        low,
+        high,
+        table: spreadTable({ low, high, spread }),
         moderated: moderated.find((md) => md.criterion_id === c.id) ?? null,
       };
     });
@@ -110,13 +113,15 @@ export function scoringActions(ctx: AssessmentContext) {
       const scores = (await ctx.panelState(o.id)).counted(app.id);
       const own = scores.filter((s) => s.user_id === actor.id);
       const complete = o.criteria.every((c) => own.some((s) => s.criterion_id === c.id));
+      const others = complete ? scores.filter((s) => s.user_id !== actor.id) : [];
       return {
         ...base,
         excluded: null,
         application: full,
         own,
         complete,
-        others: complete ? scores.filter((s) => s.user_id !== actor.id) : [],
+        others,
+        othersTable: othersTable(o.criteria, others),
       } as const;
     },
 
