@@ -1,28 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser, newContext, Site, startSite } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { hasChromium, newContext, Site, useSiteAndBrowser } from './support/browser.ts';
 
 const PASSWORD = 'plum kettle orbit lantern';
 
 describe.skipIf(!hasChromium)('accounts in a browser', () => {
-  let site: Awaited<ReturnType<typeof startSite>>;
-  let browser: Browser;
-  beforeAll(async () => {
-    site = await startSite();
-    browser = await launchBrowser();
-    await site.t.services.accounts.createUser(
-      { userId: null },
-      { email: 'admin@example.test', name: 'Ann Admin', role: 'admin', password: PASSWORD },
-    );
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
+  const env = useSiteAndBrowser({
+    prepare: async (site) => {
+      await site.t.services.accounts.createUser(
+        { userId: null },
+        { email: 'admin@example.test', name: 'Ann Admin', role: 'admin', password: PASSWORD },
+      );
+    },
   });
 
   /** The path of the service link in the newest e-mail to an address. */
   async function emailedLink(to: string, path: string): Promise<string> {
-    const mail = await site.t.services.outbox.latestTo(to);
+    const mail = await env.site.t.services.outbox.latestTo(to);
     const match = new RegExp(`https?://\\S+${path}\\?token=[\\w-]+`).exec(mail?.body ?? '');
     expect(match, `a ${path} link e-mailed to ${to}`).toBeTruthy();
     const url = new URL(match![0]);
@@ -32,8 +25,8 @@ describe.skipIf(!hasChromium)('accounts in a browser', () => {
   for (const javaScript of [true, false]) {
     it(`registers, confirms, signs in, resets a password and signs out with JavaScript ${javaScript ? 'on' : 'off'}`, async () => {
       const email = `resident-${javaScript ? 'js' : 'nojs'}@example.test`;
-      const context = await newContext(browser, { javaScript });
-      const s = new Site(await context.newPage(), site.baseUrl);
+      const context = await newContext(env.browser, { javaScript });
+      const s = new Site(await context.newPage(), env.site.baseUrl);
 
       await s.visit('/');
       await s.follow('Create an account');
@@ -82,8 +75,8 @@ describe.skipIf(!hasChromium)('accounts in a browser', () => {
   }
 
   it('lets an admin manage users, invite staff and read the audit log and outbox', async () => {
-    const context = await newContext(browser, { javaScript: true });
-    const s = new Site(await context.newPage(), site.baseUrl);
+    const context = await newContext(env.browser, { javaScript: true });
+    const s = new Site(await context.newPage(), env.site.baseUrl);
     await s.visit('/sign-in?next=%2Fadmin');
     await s.fill('Email address', 'admin@example.test');
     await s.fill('Password', PASSWORD);
@@ -107,7 +100,7 @@ describe.skipIf(!hasChromium)('accounts in a browser', () => {
     await s.visit('/staff');
     await s.press('Sign out');
 
-    const invitee = new Site(await (await newContext(browser, { javaScript: false })).newPage(), site.baseUrl);
+    const invitee = new Site(await (await newContext(env.browser, { javaScript: false })).newPage(), env.site.baseUrl);
     await invitee.visit(await emailedLink('new.commissioner@example.test', '/invitation'));
     expect(await invitee.heading()).toBe('Accept your invitation');
     await invitee.fill('Full name', 'Cara Commissioner');

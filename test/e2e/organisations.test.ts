@@ -1,34 +1,28 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.ts';
-import { hasChromium, launchBrowser, newContext, Site, startSite } from './support/browser.ts';
+import { hasChromium, newContext, Site, useSiteAndBrowser } from './support/browser.ts';
 
 describe.skipIf(!hasChromium)('the organisation directory in a browser', () => {
-  let site: Awaited<ReturnType<typeof startSite>>;
-  let browser: Browser;
-  let slug: string;
-  beforeAll(async () => {
-    site = await startSite();
-    browser = await launchBrowser();
-    const o = site.t.services.organisations;
-    const made = await o.insert(
-      { name: 'Croydon Foodbank', legalForm: 'cio', description: 'Emergency food', latestIncomePence: 45_000_000 },
-      { source: 'test' },
-    );
-    slug = made.slug;
-    await o.addIdentifiers(made.id, ['GB-CHC-1146179']);
-    await o.setWards(made.id, ['fairfield']);
-    await o.setClassifications(made.id, 'service_area', ['105']);
-    await o.insert({ name: 'Norbury Youth Football Club' }, { source: 'test' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
+  let slug = '';
+  const env = useSiteAndBrowser({
+    prepare: async (site) => {
+      const o = site.t.services.organisations;
+      const made = await o.insert(
+        { name: 'Croydon Foodbank', legalForm: 'cio', description: 'Emergency food', latestIncomePence: 45_000_000 },
+        { source: 'test' },
+      );
+      slug = made.slug;
+      await o.addIdentifiers(made.id, ['GB-CHC-1146179']);
+      await o.setWards(made.id, ['fairfield']);
+      await o.setClassifications(made.id, 'service_area', ['105']);
+      await o.insert({ name: 'Norbury Youth Football Club' }, { source: 'test' });
+    },
   });
 
   /** A browser signed in as a new user with this role. */
   async function signedIn(context: BrowserContext, role: Role) {
-    const user = await site.t.handle.db
+    const user = await env.site.t.handle.db
       .insertInto('app_user')
       .values({
         email: `${role}-${Date.now()}@example.test`,
@@ -38,34 +32,42 @@ describe.skipIf(!hasChromium)('the organisation directory in a browser', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const session = await site.t.services.sessions.create(user.id);
-    await context.addCookies([{ name: 'sid', value: session.token, url: site.baseUrl }]);
+    const session = await env.site.t.services.sessions.create(user.id);
+    await context.addCookies([{ name: 'sid', value: session.token, url: env.site.baseUrl }]);
     return user.id;
   }
 
-  for (const javaScript of [true, false]) {
-    it(`a visitor searches with a typo, filters and opens a profile (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
-      const context = await newContext(browser, { javaScript });
-      const s = new Site(await context.newPage(), site.baseUrl);
-      await s.visit('/organisations');
-      expect(await s.heading()).toBe('Find a voluntary or community organisation');
-      await s.fill('Search by name or charity or company number', 'Croydn Fodbank');
-      await s.press('Search');
-      expect(await s.page.locator('.app-results').textContent()).toContain('Croydon Foodbank');
-      await s.visit('/organisations?q=zzzz');
-      expect(await s.page.locator('body').textContent()).toContain('No organisations found');
-      await s.visit('/organisations?area=105');
-      await s.follow('Croydon Foodbank');
-      expect(await s.heading()).toBe('Croydon Foodbank');
-      expect(await s.page.locator('body').textContent()).toContain('Not verified yet');
-      await context.close();
-    });
+  /** A visitor's search with a typo, in a browser with JavaScript on or off. */
+  async function search(javaScript: boolean): Promise<Site> {
+    const context = await newContext(env.browser, { javaScript });
+    const s = new Site(await context.newPage(), env.site.baseUrl);
+    await s.visit('/organisations');
+    expect(await s.heading()).toBe('Find a voluntary or community organisation');
+    await s.fill('Search by name or charity or company number', 'Croydn Fodbank');
+    await s.press('Search');
+    expect(await s.page.locator('.app-results').textContent()).toContain('Croydon Foodbank');
+    return s;
   }
 
+  // The directory's pages are the same with JavaScript off (the officer's test below browses them so); the search
+  // form is used both ways.
+  it('a visitor searches with a typo, filters and opens a profile (JavaScript on; the search with it off too)', async () => {
+    const off = await search(false);
+    await off.page.context().close();
+    const s = await search(true);
+    await s.visit('/organisations?q=zzzz');
+    expect(await s.page.locator('body').textContent()).toContain('No organisations found');
+    await s.visit('/organisations?area=105');
+    await s.follow('Croydon Foodbank');
+    expect(await s.heading()).toBe('Croydon Foodbank');
+    expect(await s.page.locator('body').textContent()).toContain('Not verified yet');
+    await s.page.context().close();
+  });
+
   it('an officer edits a profile (with an error first), verifies it and sees the queue', async () => {
-    const context = await newContext(browser, { javaScript: false });
+    const context = await newContext(env.browser, { javaScript: false });
     await signedIn(context, 'officer');
-    const s = new Site(await context.newPage(), site.baseUrl);
+    const s = new Site(await context.newPage(), env.site.baseUrl);
     await s.visit(`/organisations/${slug}/edit`);
     await s.fill('Latest yearly income (optional)', 'abc');
     await s.press('Save profile');
@@ -84,9 +86,9 @@ describe.skipIf(!hasChromium)('the organisation directory in a browser', () => {
   });
 
   it('a VCS member claims an organisation and adds a community group', async () => {
-    const context = await newContext(browser, { javaScript: true });
+    const context = await newContext(env.browser, { javaScript: true });
     await signedIn(context, 'vcs_member');
-    const s = new Site(await context.newPage(), site.baseUrl);
+    const s = new Site(await context.newPage(), env.site.baseUrl);
     await s.visit('/organisations/norbury-youth-football-club');
     // A GOV.UK start-style link button has the button role.
     await s.press('Claim this organisation');
