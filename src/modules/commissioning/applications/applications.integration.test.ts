@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../../../../test/support/app.ts';
+import {
+  approveMember,
+  insertOpenOpportunity,
+  insertOrganisation,
+  type OpenOpportunity,
+} from '../../../../test/support/applications.ts';
 import { holdAuditLog, untilWaitingForLocks } from '../../../../test/support/locks.ts';
-import { approveMember, insertOpenOpportunity, insertOrganisation, type OpenOpportunity } from '../../../../test/support/applications.ts';
 import { plainDateTime } from './rules.ts';
 
 let t: TestContext;
@@ -437,6 +442,30 @@ describe('a partnership', () => {
       'application_partner_removed',
     ]);
     expect((await lead.client.post(`${base}/partners/${lead.org.id}/remove`)).statusCode).toBe(404);
+  });
+});
+
+describe('the lifecycle', () => {
+  it('lets the lead submit, commissioners decide, and assessment set ranks, refusing every other move', async () => {
+    const o = await insertOpenOpportunity(t.handle.db, tag());
+    const { client, org } = await member('Lifecycle Carers');
+    const reference = await start(client, o, org.id);
+    await fill(client, reference, o);
+    const id = await idOf(reference);
+    const apps = t.services.applications;
+    const lead = { id: client.userId!, role: 'vcs_member' as const };
+    const commissioner = { id: (await t.as('commissioner')).userId!, role: 'commissioner' as const };
+    expect(await apps.transition(id, 'successful', { actor: commissioner })).toMatchObject({ status: 409 });
+    expect(await apps.transition(id, 'submitted', { actor: commissioner })).toMatchObject({ status: 403 });
+    expect(await apps.transition(id, 'submitted', { actor: lead })).toMatchObject({ ok: true, from: 'draft' });
+    expect(await apps.transition(id, 'successful', { actor: lead })).toMatchObject({ status: 403 });
+    const decided = await apps.transition(id, 'unsuccessful', { actor: commissioner, reason: 'Thank you.' });
+    expect(decided).toMatchObject({ ok: true, from: 'submitted' });
+    expect(await apps.transition(id, 'withdrawn', { actor: lead })).toMatchObject({ status: 409 });
+    await apps.setRanks(new Map([[id, 2]]));
+    const row = (await apps.byReference(reference))!;
+    expect(row).toMatchObject({ status: 'unsuccessful', feedback: 'Thank you.', decided_by: commissioner.id, rank: 2 });
+    expect(await apps.assessedOn(o.id)).toEqual([{ status: 'unsuccessful' }]);
   });
 });
 

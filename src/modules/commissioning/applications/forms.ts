@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { Issue } from '../../../kernel/result.ts';
 import { parsePounds, parseTarget } from './rules.ts';
-import type { Issue } from './service.ts';
 
 // The forms of the application pages, with messages written for the person filling them in.
 

@@ -4,6 +4,7 @@ import { formErrors, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse } from '../../../web/refusal.ts';
 import { aboutForm, parseBudget, parseCommitments, partnerForm, startForm, withdrawForm } from './forms.ts';
+import { dashboardTable, receivedTable } from './present.ts';
 import { penceToField } from './rules.ts';
 
 type Body = Record<string, unknown>;
@@ -64,7 +65,8 @@ const routes: ModuleRoutes = async (app, { services }) => {
 
   app.get('/applications', { config: { access: 'signed-in' } }, async (request, reply) => {
     const dashboard = await applications.dashboard(actorOf(request));
-    return reply.view(view('dashboard'), { title: 'Your applications', ...dashboard });
+    const table = dashboardTable(dashboard.applications);
+    return reply.view(view('dashboard'), { title: 'Your applications', ...dashboard, table });
   });
 
   async function showPage(request: FastifyRequest<Ref>, reply: FastifyReply, extra: Body = {}) {
@@ -423,11 +425,14 @@ const routes: ModuleRoutes = async (app, { services }) => {
       const opportunity = await services.opportunities.bySlug(request.params.slug);
       if (!opportunity) return refuse(reply, { ok: false, status: 404, message: 'There is no such opportunity.' });
       const rows = (await applications.forOpportunity(opportunity.id)).filter((r) => r.submitted_at);
+      const totalRequested = rows
+        .filter((r) => r.status !== 'withdrawn')
+        .reduce((s, r) => s + (r.requested_pence ?? 0), 0);
       return reply.view(view('received'), {
         title: `Applications received: ${opportunity.title}`,
         opportunity,
         rows,
-        totalRequested: rows.filter((r) => r.status !== 'withdrawn').reduce((s, r) => s + (r.requested_pence ?? 0), 0),
+        table: receivedTable(rows, totalRequested),
       });
     },
   );

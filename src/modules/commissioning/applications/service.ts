@@ -22,7 +22,6 @@ import { plainDateTime } from './rules.ts';
 // alone. This file wires the parts and answers the reads.
 
 export type { Actor } from '../../../kernel/actor.ts';
-export { isStaff } from '../../../kernel/actor.ts';
 export type { Done, Issue, Refusal } from '../../../kernel/result.ts';
 export type { TransitionContext } from './changes.ts';
 export type { AboutInput, BudgetLineInput, CommitmentInput } from './drafting.ts';

@@ -4,7 +4,9 @@ import { holdAuditLog, untilWaitingForLocks } from '../../../../test/support/loc
 import { details, publishedOpportunity, readySpecification } from '../../../../test/support/opportunities.ts';
 import { sizeBands } from '../../place/codelists.ts';
 import { penceFrom, timeFrom } from './forms.ts';
-import { effectiveStatus, londonTime, PAGE_SIZE, withinReach, yearlyPence } from './service.ts';
+import { opportunityPhase } from './lifecycle.ts';
+import { londonTime, withinReach, yearlyPence } from './rules.ts';
+import { PAGE_SIZE } from './service.ts';
 
 let t: TestContext;
 let n = 0;
@@ -79,9 +81,9 @@ describe('helpers', () => {
 
   it('reads an open opportunity past its closing time as closed', () => {
     const now = new Date('2027-02-01T12:00:00Z');
-    expect(effectiveStatus({ status: 'open', closes_at: '2027-01-31T17:00:00Z' }, now)).toBe('closed');
-    expect(effectiveStatus({ status: 'open', closes_at: '2027-03-01T17:00:00Z' }, now)).toBe('open');
-    expect(effectiveStatus({ status: 'draft', closes_at: '2027-01-31T17:00:00Z' }, now)).toBe('draft');
+    expect(opportunityPhase({ status: 'open', closes_at: '2027-01-31T17:00:00Z' }, now)).toBe('closed');
+    expect(opportunityPhase({ status: 'open', closes_at: '2027-03-01T17:00:00Z' }, now)).toBe('open');
+    expect(opportunityPhase({ status: 'draft', closes_at: '2027-01-31T17:00:00Z' }, now)).toBe('draft');
   });
 
   it('judges reach from the yearly value and the top income of each band', () => {
@@ -502,6 +504,23 @@ describe('small providers', () => {
     expect(page.body).toContain('Suits small organisations');
     const again = await t.services.opportunities.reach((await t.services.opportunities.bySlug(slug))!);
     expect(again.lots[1]!.bands.find((b) => b.code === 'small')!.withinReach).toBe(true);
+  });
+});
+
+describe('the lifecycle', () => {
+  it('moves only as the machine allows, by whom it allows, writing and auditing each move', async () => {
+    const { opportunity: o, commissioner } = await publishedOpportunity(t.services, t.handle.db);
+    const opps = t.services.opportunities;
+    expect(await opps.transition(o.id, 'open', { actor: commissioner })).toMatchObject({ ok: false, status: 409 });
+    const member = { id: commissioner.id, role: 'vcs_member' as const };
+    expect(await opps.transition(o.id, 'cancelled', { actor: member, reason: 'No' })).toMatchObject({ status: 403 });
+    // Awards and decisions move it with no person making the move.
+    expect(await opps.transition(o.id, 'closed')).toMatchObject({ ok: true, from: 'open' });
+    expect(await opps.transition(o.id, 'awarded')).toMatchObject({ ok: true, from: 'closed' });
+    expect(await opps.transition(o.id, 'cancelled', { actor: commissioner })).toMatchObject({ status: 409 });
+    expect((await opps.bySlug(o.slug))!.status).toBe('awarded');
+    expect((await audits('opportunity.awarded')).some((a) => a.entity_id === o.id)).toBe(true);
+    expect(await opps.transition('not-an-id', 'closed')).toMatchObject({ status: 404 });
   });
 });
 

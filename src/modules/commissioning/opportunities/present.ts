@@ -1,6 +1,8 @@
 import type { OpportunityRoute, OpportunityStatus } from '../../../db/schema.ts';
 import { formatDate, formatDateTime } from '../../../kernel/dates.ts';
 import { formatMoney, penceToDecimal } from '../../../kernel/money.ts';
+import { escapeHtml } from '../../../web/html.ts';
+import { toGovukTable } from '../../../web/table.ts';
 import { labelFor, serviceAreas } from '../../place/codelists.ts';
 import { opportunityPhase, opportunityStatusLabels } from './lifecycle.ts';
 
@@ -59,4 +61,43 @@ export function penceToField(pence: number | null | undefined): string {
 export function withPhase<T extends { status: OpportunityStatus; closes_at: Date | string }>(o: T, now: Date) {
   const phase = opportunityPhase(o, now);
   return { phase, effectiveStatus: phase, statusLabel: opportunityStatusLabels[phase] };
+}
+
+const link = (href: string, text: string) => `<a class="govuk-link" href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
+
+/** The staff list of drafts, for `govukTable`. */
+export function draftsTable(
+  rows: { slug: string; title: string; total_value_pence: number; closes_at: Date; updated_at: Date }[],
+  total: number,
+) {
+  type Row = (typeof rows)[number];
+  return toGovukTable<Row>({
+    caption: `${total.toLocaleString('en-GB')} ${total === 1 ? 'draft' : 'drafts'}`,
+    columns: [
+      { header: 'Opportunity', value: (r) => r.title, html: (r) => link(`/opportunities/${r.slug}`, r.title) },
+      { header: 'Total value', value: (r) => formatMoney(r.total_value_pence, { whole: true }), numeric: true },
+      { header: 'Closing date', value: (r) => formatDateTime(r.closes_at) },
+      { header: 'Last changed', value: (r) => formatDateTime(r.updated_at) },
+    ],
+    rows,
+  });
+}
+
+/** How bids will be assessed, on the opportunity's page, for `govukTable`. */
+export function criteriaTable(criteria: { title: string; description: string; weight: number; max_score: number }[]) {
+  type Row = (typeof criteria)[number];
+  const described = (c: Row) =>
+    `${escapeHtml(c.title)}${c.description ? `<br><span class="govuk-body-s">${escapeHtml(c.description)}</span>` : ''}`;
+  return {
+    ...toGovukTable<Row>({
+      caption: 'Assessment criteria and their weights',
+      columns: [
+        { header: 'Criterion', value: (c) => c.title, html: described },
+        { header: 'Weight', value: (c) => `${c.weight}%`, numeric: true },
+        { header: 'Scored out of', value: (c) => c.max_score, numeric: true },
+      ],
+      rows: criteria,
+    }),
+    captionClasses: 'govuk-visually-hidden',
+  };
 }

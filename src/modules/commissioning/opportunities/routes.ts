@@ -11,7 +11,7 @@ import { atomFeed } from './feed.ts';
 import { answerForm, cancelForm, clarificationForm, listStatuses, parseDetails, parseFilters } from './forms.ts';
 import { acceptsClarifications } from './lifecycle.ts';
 import { type Body, choices, detailsErrors, empty, type Form, type Slug, VIEWS } from './pages.ts';
-import { moneyText, routes as opportunityRoutes, statusLabels } from './present.ts';
+import { criteriaTable, draftsTable, moneyText, routes as opportunityRoutes, statusLabels } from './present.ts';
 import { PAGE_SIZE } from './service.ts';
 
 const routes: ModuleRoutes = async (app, { services }) => {
@@ -130,6 +130,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       const page = pageNumber(request.query?.page);
       const { rows, total } = await opps.drafts(actorOf(request), page);
       return reply.view(`${VIEWS}/drafts.njk`, {
+        table: draftsTable(rows, total),
         title: 'Draft opportunities',
         rows,
         total,
@@ -169,6 +170,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       unanswered,
       onPanel,
       cancellable,
+      criteriaTable: criteriaTable(o.criteria),
       chain,
       statusLabels,
       pounds: moneyText,

@@ -2,7 +2,6 @@ import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/index.ts';
 import type { OpportunityStatus } from '../../../db/schema.ts';
 import { type Actor, isStaff } from '../../../kernel/actor.ts';
-import { formatDate } from '../../../kernel/dates.ts';
 import { isUuid } from '../../../kernel/ids.ts';
 import { createMutate } from '../../../kernel/mutation.ts';
 import type { AuditService } from '../../audit/service.ts';
@@ -27,14 +26,6 @@ import { londonTime, withinReach, yearlyPence } from './rules.ts';
 
 export type { ApplicationsPort, TransitionContext } from './changes.ts';
 export type { CriterionInput, DetailsInput, LotInput, QuestionInput } from './drafting.ts';
-/** An open opportunity whose closing time has passed reads as closed: the lifecycle's phase. */
-export { acceptsClarifications, opportunityPhase as effectiveStatus } from './lifecycle.ts';
-export { moneyText as pounds, routeLabel, routes, statusLabels } from './present.ts';
-export { londonTime, withinReach, yearlyPence } from './rules.ts';
-export { isStaff };
-
-/** A day as people write it, "3 March 2027": the kernel's, kept under this name for the pages that format with it. */
-export const longDate = { format: (at: Date) => formatDate(at) };
 
 export type Filters = Omit<list.ListFilters, 'closingBefore'> & {
   /** A day, `YYYY-MM-DD`: closing before the start of that day in London. */
