@@ -6,7 +6,7 @@ import { isAssessable } from '../opportunities/lifecycle.ts';
 import type { AssessmentContext, Opportunity } from './context.ts';
 import { applicationDecided } from './emails.ts';
 import { COMMISSIONERS } from './panel.ts';
-import { cancellation, refusals, refuseIfCancelled } from './present.ts';
+import { applicationsTable, cancellation, refusals, refuseIfCancelled } from './present.ts';
 import * as q from './queries.ts';
 import { decisionIssues, percentText, scorers, weightedPercent } from './rules.ts';
 
@@ -59,15 +59,17 @@ export function decisionActions(ctx: AssessmentContext) {
     await mutate((trx, effects) => ctx.recordConflicts(o.id, trx, effects));
     const { rows, panel, exclusions } = await assessmentRows(o);
     const canManage = holds(actor, COMMISSIONERS);
+    const cancelled = cancellation(o);
     return {
       ok: true,
       opportunity: o,
       closed: isAssessable(o),
-      cancelled: cancellation(o),
+      cancelled,
       // Before moderation starts, members can be added and removed; from then on the panel stays as it is.
-      panelOpen: canManage && !cancellation(o) && !(await q.moderationStarted(db, o.id)),
+      panelOpen: canManage && !cancelled && !(await q.moderationStarted(db, o.id)),
       panel: panel.map((m) => ({ ...m, exclusions: exclusions.filter((e) => e.user_id === m.user_id) })),
       applications: rows,
+      applicationsTable: applicationsTable(rows, o, { moderate: canManage && !cancelled, award: canManage }),
       canManage,
       allDecided: rows.length > 0 && rows.every((r) => r.status !== 'submitted'),
     } as const;

@@ -1,5 +1,6 @@
 import { formatDate } from '../../../kernel/dates.ts';
 import { refusal } from '../../../kernel/result.ts';
+import { escapeHtml } from '../../../web/html.ts';
 import { toGovukTable } from '../../../web/table.ts';
 
 // The words of assessment's pages and refusals.
@@ -95,5 +96,60 @@ export function othersTable(criteria: Criterion[], others: (Scored & { criterion
       rows,
     }),
     captionClasses: 'govuk-visually-hidden',
+  };
+}
+
+type Row = {
+  reference: string;
+  title: string;
+  lead_name: string;
+  lot_number: number | null;
+  scored: number;
+  scorers: number;
+  missing: string[];
+  totalText: string;
+  rank: number | null;
+  status: string;
+  statusLabel: string;
+  award: string | null;
+};
+
+/** The staff overview's applications, by lot and rank: scoring progress, agreed total, rank, status and award. */
+export function applicationsTable(rows: Row[], o: { slug: string }, can: { moderate: boolean; award: boolean }) {
+  const e = escapeHtml;
+  const reference = (a: Row) =>
+    can.moderate
+      ? `<a class="govuk-link" href="/opportunities/${e(o.slug)}/assessment/applications/${e(a.reference)}">${e(a.reference)}</a>`
+      : e(a.reference);
+  const award = (a: Row) => {
+    if (a.status !== 'successful' || !can.award) return '';
+    const [href, text] = a.award
+      ? [`/awards/${e(a.award)}`, 'See the award']
+      : [`/opportunities/${e(o.slug)}/awards/new?application=${e(a.reference)}`, 'Make the award'];
+    return `<br><a class="govuk-link" href="${href}">${text}<span class="govuk-visually-hidden"> for ${e(a.reference)}</span></a>`;
+  };
+  return {
+    ...toGovukTable<Row>({
+      caption: 'Applications, by lot and rank',
+      columns: [
+        {
+          header: 'Application',
+          value: (a) => a.reference,
+          html: (a) => `${reference(a)}<br><span class="govuk-body-s">${e(a.lead_name)}: ${e(a.title)}</span>`,
+        },
+        { header: 'Lot', value: (a) => (a.lot_number ? `Lot ${a.lot_number}` : 'Whole opportunity') },
+        {
+          header: 'Scored',
+          value: (a) => `${a.scored} of ${a.scorers}`,
+          html: (a) =>
+            `${a.scored} of ${a.scorers}${a.missing.length ? `<br><span class="govuk-body-s">Still to score: ${e(a.missing.join(', '))}</span>` : ''}`,
+        },
+        { header: 'Weighted total', value: (a) => a.totalText || 'Not moderated', numeric: true },
+        { header: 'Rank', value: (a) => a.rank || '', numeric: true },
+        { header: 'Status', value: (a) => a.statusLabel, html: (a) => `${e(a.statusLabel)}${award(a)}` },
+      ],
+      rows,
+    }),
+    captionClasses: 'govuk-table__caption--s',
   };
 }
