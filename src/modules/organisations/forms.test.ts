@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseForm } from '../../web/forms.ts';
-import { parsePounds, profileForm } from './forms.ts';
+import { parseIncome, profileForm } from './forms.ts';
 
 describe('the profile form', () => {
   it.each([
@@ -12,8 +12,10 @@ describe('the profile form', () => {
     ['abc', 'invalid'],
     ['-5', 'invalid'],
     ['1.234', 'invalid'],
+    // The kernel's reader of pounds: a comma must separate thousands, not stray inside a number.
+    ['1,23', 'invalid'],
   ] as const)('reads income %j as %j', (input, expected) => {
-    expect(parsePounds(input)).toBe(expected);
+    expect(parseIncome(input)).toBe(expected);
   });
 
   it('normalises identifiers, postcode and website, and names the field that is wrong', () => {

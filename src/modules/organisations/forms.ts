@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePounds } from '../../kernel/money.ts';
 import { asArray } from '../../web/forms.ts';
 import { parseIdentifier } from './identifiers.ts';
 import { legalFormCodes } from './legal-forms.ts';
@@ -22,13 +23,15 @@ const optionalText = (max: number, message: string) =>
 const checkboxes = z.preprocess((v) => asArray(v), z.array(z.string()));
 const tick = z.preprocess((v) => asArray(v).includes('yes'), z.boolean());
 
-/** "£12,500", "12500", "12,500.50" → pence; anything else is a mistake to point out. */
-export function parsePounds(text: string): number | null | 'invalid' {
-  const cleaned = text.trim().replace(/^£/, '').replace(/,/g, '').trim();
-  if (cleaned === '') return null;
-  if (!/^\d{1,12}(\.\d{1,2})?$/.test(cleaned)) return 'invalid';
-  const [whole, fraction = ''] = cleaned.split('.');
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+/**
+ * An income as people type it ("£12,500", "12500", "12,500.50") in pence by the kernel's one reader of pounds;
+ * null when left empty, and a mistake to point out when it is not an amount, is below zero or has more than 12
+ * figures of pounds.
+ */
+export function parseIncome(text: string): number | null | 'invalid' {
+  if (text.trim() === '') return null;
+  const pence = parsePounds(text);
+  return pence === null || pence < 0 || pence >= 100 * 10 ** 12 ? 'invalid' : pence;
 }
 
 const POSTCODE = /^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$/;
@@ -102,7 +105,7 @@ export const profileFormFor = (keepLegalForm: string | null = null) =>
         .string()
         .optional()
         .transform((v, ctx) => {
-          const pence = parsePounds(v ?? '');
+          const pence = parseIncome(v ?? '');
           if (pence === 'invalid') {
             ctx.addIssue({ code: 'custom', message: 'Enter the latest income as an amount in pounds, like 12500' });
             return z.NEVER;
