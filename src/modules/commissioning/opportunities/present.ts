@@ -101,3 +101,23 @@ export function criteriaTable(criteria: { title: string; description: string; we
     captionClasses: 'govuk-visually-hidden',
   };
 }
+
+type Reach = {
+  lots: { number: number; yearlyPence: number; bands: { label: string; eligible: number; withinReach: boolean }[] }[];
+};
+
+/** For each lot, who could bid by size band and whether it is within their reach, for `govukTable`. */
+export const reachTables = (reach: Reach) =>
+  reach.lots.map((lot) => ({
+    ...toGovukTable<Reach['lots'][number]['bands'][number]>({
+      caption: `Lot ${lot.number}: who could bid (${formatMoney(lot.yearlyPence, { whole: true })} a year)`,
+      columns: [
+        { header: 'Size of organisation', value: (b) => b.label },
+        { header: 'Local organisations', value: (b) => b.eligible.toLocaleString('en-GB'), numeric: true },
+        { header: 'Within reach', value: (b) => (b.withinReach ? 'Yes' : 'No') },
+      ],
+      rows: lot.bands,
+    }),
+    captionClasses: 'govuk-table__caption--s',
+    firstCellIsHeader: true,
+  }));

@@ -11,7 +11,14 @@ import { atomFeed } from './feed.ts';
 import { answerForm, cancelForm, clarificationForm, listStatuses, parseDetails, parseFilters } from './forms.ts';
 import { acceptsClarifications } from './lifecycle.ts';
 import { type Body, choices, detailsErrors, empty, type Form, type Slug, VIEWS } from './pages.ts';
-import { criteriaTable, draftsTable, moneyText, routes as opportunityRoutes, statusLabels } from './present.ts';
+import {
+  criteriaTable,
+  draftsTable,
+  moneyText,
+  routes as opportunityRoutes,
+  reachTables,
+  statusLabels,
+} from './present.ts';
 import { PAGE_SIZE } from './service.ts';
 
 const routes: ModuleRoutes = async (app, { services }) => {
@@ -161,6 +168,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       title: o.title,
       o,
       reach,
+      reachTables: reachTables(reach),
       answered,
       waiting,
       staff,
