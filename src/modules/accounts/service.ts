@@ -1,11 +1,8 @@
-import { STAFF_ROLES } from '../../kernel/roles.ts';
 import { createAdministration } from './administration.ts';
 import { type AccountDeps, createAccountContext } from './context.ts';
 import { createSelfService } from './self-service.ts';
 
 export type { AccountDeps, Initiator, Problem } from './context.ts';
-/** The staff roles, from the kernel's one list. */
-export { STAFF_ROLES };
 
 // People's accounts: what each person does with their own, and what administrators and the command line do with
 // others'. The SQL is in queries.ts, the rules in rules.ts and the words of e-mails in emails.ts.
