@@ -37,6 +37,7 @@ type Deps = {
   opportunities: Pick<OpportunityService, 'holdForShare'>;
 };
 
+// Long only as a closure over its dependencies: each method in it is short and stands alone.
 export function createChanges({ db, config, mutate, read, audit, opportunities }: Deps) {
   /**
    * The one way an application changes state: the row locked, the move checked against the machine and the actor

@@ -35,6 +35,7 @@ function chosenLot(lots: { id: string }[], lotId: string | null): string | null 
   return refusal(400, 'Choose a lot', { issues: [{ field: 'lot', message: 'Choose which lot you are applying for' }] });
 }
 
+// Long only as a closure over its dependencies: each method in it is short and stands alone.
 export function createDrafting({ db, mutate, read }: { db: Database; mutate: Mutate; read: Reader }) {
   /** A change to a draft by the lead's members: checked, audited as `application.<action>`, then touched. */
   function change(

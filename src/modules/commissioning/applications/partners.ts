@@ -26,6 +26,7 @@ type Deps = {
   change: ReturnType<typeof createDrafting>['change'];
 };
 
+// Long only as a closure over its dependencies: each method in it is short and stands alone.
 export function createPartners({ config, mutate, read, change }: Deps) {
   const link = (reference: string) => `${config.baseUrl}/applications/${reference}`;
 

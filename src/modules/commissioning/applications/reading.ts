@@ -39,6 +39,7 @@ export function draftRefusal(o: { status: OpportunityStatus; closes_at: Date | s
 
 export type Standing = { lead: boolean; partnerOf: string[]; staff: boolean };
 
+// Long only as a closure over its dependencies: each method in it is short and stands alone.
 export function createReader(db: Database) {
   async function byReference(reference: string, trx: Database = db) {
     return REFERENCE.test(reference) ? records.applicationRow(trx, { reference }) : undefined;

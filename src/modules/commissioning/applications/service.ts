@@ -43,6 +43,7 @@ const shaped = <T extends { requested_pence: number | string | null; status: App
   statusLabel: applicationStatusLabels[r.status],
 });
 
+// Long only as a closure over its dependencies: each method in it is short and stands alone.
 export function createApplicationService(deps: ApplicationDeps) {
   const { db, config } = deps;
   const mutate = createMutate({ db, audit: deps.audit, outbox: deps.outbox });

@@ -57,6 +57,7 @@ type Deps = {
   applications: ApplicationsPort;
 };
 
+// Long only as a closure over its dependencies: each method in it is short and stands alone.
 export function createChanges({ db, config, mutate, read, audit, specifications, applications }: Deps) {
   /**
    * The one way an opportunity changes state: the row locked, the move checked against the machine and the actor,

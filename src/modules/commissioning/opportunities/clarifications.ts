@@ -23,6 +23,7 @@ type Deps = {
 
 const noSuchQuestion = refusal(404, 'There is no such question.');
 
+// Long only as a closure over its dependencies: each method in it is short and stands alone.
 export function createClarifications({ db, config, mutate, read, organisations }: Deps) {
   /** Whether this person may ask a clarification question: an approved member of an organisation. */
   const canAsk = async (actor: Actor | null, trx: Database = db) =>

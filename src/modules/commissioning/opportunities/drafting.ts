@@ -78,6 +78,7 @@ async function checkWards(wards: string[], trx: Database): Promise<Refusal | nul
 
 type Deps = { mutate: Mutate; read: Reader; place: PlaceConfig; specifications: SpecificationService };
 
+// Long only as a closure over its dependencies: each method in it is short and stands alone.
 export function createDrafting({ mutate, read, place, specifications }: Deps) {
   /** A change to a draft's part: checked, locked and audited; `work` returns the audit entry's entity and detail. */
   function changePart(

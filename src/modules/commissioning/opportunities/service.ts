@@ -45,6 +45,7 @@ export type OpportunityDeps = {
   applications: ApplicationsPort;
 };
 
+// Long only as a closure over its dependencies: each method in it is short and stands alone.
 export function createOpportunityService(deps: OpportunityDeps) {
   const { db, place } = deps;
   const share = place.commissioning.lotReach.maxShareOfAnnualIncome;
