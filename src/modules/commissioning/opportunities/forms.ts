@@ -5,6 +5,7 @@ import { asArray, dateFrom, readDate } from '../../../web/forms.ts';
 import { serviceAreas } from '../../place/codelists.ts';
 import type { DetailsInput } from './drafting.ts';
 import { londonClock, penceToField, routes, statusLabels } from './present.ts';
+import type { DetailsRow } from './queries/records.ts';
 import { londonTime } from './rules.ts';
 import type { Filters } from './service.ts';
 
@@ -167,20 +168,7 @@ export function parseDetails(body: Body): { ok: true; data: DetailsInput } | { o
 }
 
 /** The form's values from a saved opportunity, for the edit page. */
-export function detailsValues(o: {
-  title: string;
-  summary: string;
-  route: string;
-  service_area: string | null;
-  wards: { code: string }[];
-  total_value_pence: number;
-  duration_months: number;
-  eligibility: string;
-  clarifications_close_at: Date | null;
-  closes_at: Date;
-  decision_expected_on: string | null;
-  service_starts_on: string | null;
-}): Body {
+export function detailsValues(o: DetailsRow & { wards: { code: string }[] }): Body {
   const london = (at: Date) => {
     const [year, month, day] = londonDay(at).split('-') as [string, string, string];
     return { day: String(Number(day)), month: String(Number(month)), year, time: londonClock(at) };

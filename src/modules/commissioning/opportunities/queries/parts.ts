@@ -1,4 +1,6 @@
+import type { Insertable } from 'kysely';
 import type { Database } from '../../../../db/index.ts';
+import type { DB } from '../../../../db/schema.ts';
 
 // The parts of a draft opportunity: lots, application questions, assessment criteria and documents for bidders.
 
@@ -112,18 +114,7 @@ export async function updateCriterion(trx: Database, id: string, values: Criteri
 
 // ---- Documents ----
 
-export async function insertDocument(
-  trx: Database,
-  row: {
-    opportunity_id: string;
-    title: string;
-    file_name: string;
-    file_type: string;
-    file_size: number;
-    file_data: Uint8Array;
-    created_by: string;
-  },
-) {
+export async function insertDocument(trx: Database, row: Insertable<DB['opportunity_document']>) {
   const made = await trx.insertInto('opportunity_document').values(row).returning('id').executeTakeFirstOrThrow();
   return made.id;
 }

@@ -1,5 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Database } from '../../../../db/index.ts';
-import type { OpportunityStatus } from '../../../../db/schema.ts';
+import type { DB, OpportunityStatus } from '../../../../db/schema.ts';
 import { wards } from '../../../place/read-models.ts';
 import { awards } from '../../awards/read-models.ts';
 import { specifications } from '../../specifications/read-models.ts';
@@ -74,19 +75,20 @@ export async function writeStatus(
     .execute();
 }
 
-export type DetailsRow = {
-  title: string;
-  summary: string;
-  route: 'grant' | 'light_touch_contract' | 'partnership_agreement';
-  service_area: string | null;
-  total_value_pence: number;
-  duration_months: number;
-  eligibility: string;
-  clarifications_close_at: Date | null;
-  closes_at: Date;
-  decision_expected_on: string | null;
-  service_starts_on: string | null;
-};
+/** The columns a draft's details form writes, money as a number of pence. */
+export type DetailsRow = Pick<
+  Selectable<DB['opportunity']>,
+  | 'title'
+  | 'summary'
+  | 'route'
+  | 'service_area'
+  | 'duration_months'
+  | 'eligibility'
+  | 'clarifications_close_at'
+  | 'closes_at'
+  | 'decision_expected_on'
+  | 'service_starts_on'
+> & { total_value_pence: number };
 
 export async function insertOpportunity(
   trx: Database,
