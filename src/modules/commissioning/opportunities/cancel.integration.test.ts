@@ -100,6 +100,12 @@ describe('cancelling a published opportunity', () => {
     expect((await opportunity(s.o.slug)).status).toBe('open');
   });
 
+  it('counts the unanswered question as waiting while it is open, on its page and for the staff home', async () => {
+    expect(await t.services.opportunities.unansweredCount(s.o.id)).toBe(1);
+    const waiting = await t.services.opportunities.unansweredClarifications();
+    expect(waiting.find((w) => w.slug === s.o.slug)).toMatchObject({ n: 1 });
+  });
+
   it('cancels it with who, when and why, tells applicants and askers once each, and audits it', async () => {
     const before = Date.now();
     const res = await staff.post(`/opportunities/${s.o.slug}/cancel`, { reason });
@@ -135,6 +141,14 @@ describe('cancelling a published opportunity', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]!.user_id).toBe(staff.userId);
     expect(audit[0]!.detail).toMatchObject({ reason, told: 4 });
+  });
+
+  it('no longer counts its unanswered question as waiting once cancelled, anywhere', async () => {
+    expect(await t.services.opportunities.unansweredCount(s.o.id)).toBe(0);
+    const waiting = await t.services.opportunities.unansweredClarifications();
+    expect(waiting.some((w) => w.slug === s.o.slug)).toBe(false);
+    const page = await staff.get(`/opportunities/${s.o.slug}/clarifications`);
+    expect(page.body).toContain('There are no questions waiting for an answer.');
   });
 
   it('shows everyone that it was cancelled, when and why, escaped, and no longer invites applications', async () => {

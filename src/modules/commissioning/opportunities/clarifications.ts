@@ -6,7 +6,7 @@ import type { Mutate } from '../../../kernel/mutation.ts';
 import { type Done, type Refusal, refusal } from '../../../kernel/result.ts';
 import type { OrganisationService } from '../../organisations/service.ts';
 import { clarificationAnswered } from './emails.ts';
-import { acceptsClarifications, isPublished } from './lifecycle.ts';
+import { acceptsClarifications, awaitsAnswer, isPublished } from './lifecycle.ts';
 import * as q from './queries/clarifications.ts';
 import { notFound, type Reader, staffOnly } from './reading.ts';
 
@@ -74,12 +74,14 @@ export function createClarifications({ db, config, mutate, read, organisations }
     /** The opportunities with questions waiting for an answer, and how many on each: for the staff home. */
     unansweredClarifications: () => q.waitingQuestions(db),
 
-    /** The questions on one opportunity still without an answer, for staff to answer. */
+    /** The questions on one opportunity waiting for an answer, for staff to answer. */
     async clarificationsToAnswer(actor: Actor, slug: string) {
       if (!isStaff(actor)) return staffOnly;
       const o = await read.row({ slug });
       if (!o) return notFound;
-      return { ok: true as const, opportunity: o, rows: await q.unanswered(db, o.id) };
+      // The same rule as the counts: once it is cancelled, no question waits for an answer.
+      const rows = awaitsAnswer({ answer: null }, o) ? await q.unanswered(db, o.id) : [];
+      return { ok: true as const, opportunity: o, rows };
     },
 
     async answerClarification(actor: Actor, slug: string, clarificationId: string, answer: string) {
