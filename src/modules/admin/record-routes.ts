@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { formatDateTime } from '../../kernel/dates.ts';
-import type { Services } from '../../services.ts';
 import { ADMIN } from '../../web/access.ts';
+import type { RouteServices } from '../../web/module.ts';
 import { toGovukTable } from '../../web/table.ts';
 import { pageNumber, pagination, serviceLinks } from './present.ts';
 
 // What the platform has done: the audit log, and the e-mails in the outbox.
-export async function recordRoutes(app: FastifyInstance, services: Services) {
+export async function recordRoutes(app: FastifyInstance, services: RouteServices) {
   const { audit, outbox } = services;
   const admin = { config: { access: ADMIN } };
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../services.ts';
 import { ADMIN, allows, STAFF } from '../../web/access.ts';
+import type { RouteServices } from '../../web/module.ts';
 import { REGISTER_IMPORTERS } from '../organisations/registers/access.ts';
 import { SPEND_IMPORTERS } from '../spend/import/access.ts';
 
 // The staff home, which says what is waiting, and the administration dashboard.
-export async function staffRoutes(app: FastifyInstance, services: Services) {
+export async function staffRoutes(app: FastifyInstance, services: RouteServices) {
   const { accounts, outbox } = services;
   const admin = { config: { access: ADMIN } };
 

@@ -4,9 +4,9 @@ import type { Role } from '../../db/schema.ts';
 import { formatDateTime } from '../../kernel/dates.ts';
 import { isUuid } from '../../kernel/ids.ts';
 import { STAFF_ROLES } from '../../kernel/roles.ts';
-import type { Services } from '../../services.ts';
 import { ADMIN, roleLabels, roles } from '../../web/access.ts';
 import { formErrors, parseForm } from '../../web/forms.ts';
+import type { RouteServices } from '../../web/module.ts';
 import { toGovukTable } from '../../web/table.ts';
 import { EMAIL_PATTERN } from '../accounts/rules.ts';
 import { escapeHtml, pageNumber, pagination } from './present.ts';
@@ -33,7 +33,7 @@ const roleHints: Record<Role, string> = {
 };
 
 // Accounts: finding people, changing their role, disabling them, and inviting staff.
-export async function userRoutes(app: FastifyInstance, services: Services) {
+export async function userRoutes(app: FastifyInstance, services: RouteServices) {
   const { accounts } = services;
   const admin = { config: { access: ADMIN } };
 

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../db/schema.ts';
 import { isStaff } from '../../kernel/actor.ts';
-import type { Services } from '../../services.ts';
 import type { FieldErrors } from '../../web/forms.ts';
+import type { RouteServices } from '../../web/module.ts';
 import { viewerOf } from '../../web/refusal.ts';
 import { acceptedExtensions, acceptedLabel } from './evidence.ts';
 import { valuesFrom } from './forms.ts';
@@ -30,7 +30,7 @@ export type PageForm = {
   values?: Record<string, unknown>;
 };
 
-export function needsPages(services: Services) {
+export function needsPages(services: RouteServices) {
   const needs = services.needs;
 
   async function formChoices() {

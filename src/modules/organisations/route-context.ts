@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Refusal } from '../../kernel/result.ts';
-import type { Services } from '../../services.ts';
 import { asArray } from '../../web/forms.ts';
+import type { RouteServices } from '../../web/module.ts';
 import { refuse as refusalPage } from '../../web/refusal.ts';
 
 // What the directory's route files share: the services, the lists of a form, and the organisation a page is about.
@@ -12,7 +12,7 @@ export type SlugParams = { Params: { slug: string } };
 export const refuse = (reply: FastifyReply, refusal: Refusal) =>
   refusalPage(reply, refusal, { 409: 'This has already happened' });
 
-export function directoryPages(app: FastifyInstance, services: Services) {
+export function directoryPages(app: FastifyInstance, services: RouteServices) {
   const organisations = services.organisations;
   const wardItems = () => services.place.config.wardCodes.map((w) => ({ value: w.code, text: w.name }));
   const checked = (items: { value: string; text: string }[], selected: unknown) =>

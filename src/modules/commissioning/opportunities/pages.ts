@@ -1,5 +1,5 @@
-import type { Services } from '../../../services.ts';
 import { formErrors } from '../../../web/forms.ts';
+import type { RouteServices } from '../../../web/module.ts';
 import { serviceAreas } from '../../place/codelists.ts';
 import { routes as opportunityRoutes } from './present.ts';
 
@@ -22,7 +22,7 @@ export function detailsErrors(issues: { field: string; message: string }[], body
 }
 
 /** The wards, service areas and routes of the details form, with those in `values` chosen. */
-export async function choices(services: Services, values: Body = {}) {
+export async function choices(services: RouteServices, values: Body = {}) {
   const wards = await services.place.wards();
   const chosenWards = new Set(
     Array.isArray(values.wards) ? values.wards.map(String) : values.wards ? [String(values.wards)] : [],

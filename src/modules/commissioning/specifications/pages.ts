@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../../services.ts';
+import type { RouteServices } from '../../../web/module.ts';
 import { refuse, viewerOf } from '../../../web/refusal.ts';
 import { common, coproducersTable } from './present.ts';
 import { sectionKeys, sectionLabels } from './sections.ts';
@@ -9,7 +9,7 @@ import { sectionKeys, sectionLabels } from './sections.ts';
 type Slug = { Params: { slug: string } };
 type Body = Record<string, unknown>;
 
-export function specificationPage(services: Services) {
+export function specificationPage(services: RouteServices) {
   const specs = services.specifications;
   async function showPage(request: FastifyRequest<Slug>, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     const page = await specs.page(viewerOf(request), request.params.slug);
