@@ -75,19 +75,18 @@ export function createApplicationService(deps: ApplicationDeps) {
      * award yet), each with the approved members of its organisations: the people to tell when it is cancelled.
      */
     async waitingOn(opportunityId: string, trx: Database = db) {
-      const out = [];
-      for (const r of await people.waitingOn(trx, opportunityId)) {
-        const organisations = await people.partnerIdsOf(trx, r.id);
-        const members = organisations.length
-          ? await people.membersOf(
-              trx,
-              organisations.map((o) => o.organisation_id),
-            )
-          : [];
-        const unique = [...new Map(members.map((p) => [p.email, { email: p.email, name: p.name }])).values()];
-        out.push({ ...r, people: unique });
-      }
-      return out;
+      const waiting = await people.waitingOn(trx, opportunityId);
+      const members = waiting.length
+        ? await people.membersOfApplications(
+            trx,
+            waiting.map((a) => a.id),
+          )
+        : [];
+      return waiting.map((a) => {
+        const mine = members.filter((m) => m.application_id === a.id);
+        // Someone in two of its organisations is told once.
+        return { ...a, people: [...new Map(mine.map((p) => [p.email, { email: p.email, name: p.name }])).values()] };
+      });
     },
 
     /** An opportunity's applications (all statuses, or those given), with the lead's name, oldest submission first. */

@@ -79,8 +79,18 @@ export const waitingOn = (trx: Database, opportunityId: string) =>
     .orderBy('a.reference')
     .execute();
 
-export const partnerIdsOf = (trx: Database, applicationId: string) =>
-  trx.selectFrom('application_partner').select('organisation_id').where('application_id', '=', applicationId).execute();
+/** The approved members of every organisation in these applications, by application. */
+export const membersOfApplications = (trx: Database, applicationIds: string[]) =>
+  trx
+    .selectFrom('application_partner as p')
+    .innerJoin(approvedMemberships(trx).as('m'), 'm.organisation_id', 'p.organisation_id')
+    .innerJoin(people(trx).as('u'), 'u.id', 'm.user_id')
+    .select(['p.application_id', 'u.email', 'u.name'])
+    .where('p.application_id', 'in', applicationIds)
+    .orderBy('p.application_id')
+    .orderBy('p.is_lead', 'desc')
+    .orderBy('u.email')
+    .execute();
 
 /** An opportunity's applications, with the lead's name and the lot, oldest submission first. */
 export function forOpportunity(db: Database, opportunityId: string, statuses?: ApplicationStatus[]) {
