@@ -13,12 +13,12 @@ import { createOpportunityService } from './modules/commissioning/opportunities/
 import { createSpecificationService } from './modules/commissioning/specifications/service.ts';
 import { createNeedsService } from './modules/needs/service.ts';
 import { createNameKeyService } from './modules/organisations/name-keys.ts';
+import { createRegisterImportService } from './modules/organisations/registers/service.ts';
 import { createOrganisationService } from './modules/organisations/service.ts';
 import { createOutboxService, type DeliveryAdapter, logAdapter } from './modules/outbox/service.ts';
 import { createHealthService } from './modules/pages/health.ts';
 import type { PlaceConfig } from './modules/place/config.ts';
 import { createPlaceService } from './modules/place/service.ts';
-import { createRegisterImportService } from './modules/organisations/registers/service.ts';
 import { createSpendImportJobs } from './modules/spend/import/jobs.ts';
 import { createSpendImportService } from './modules/spend/import/service.ts';
 import { createSpendMeasureService } from './modules/spend/measure/service.ts';

@@ -9,7 +9,7 @@ import { root } from './source.ts';
 it('ARCHITECTURE.md names every owner, its folder and its tables as src/db/owners.ts does', () => {
   const text = readFileSync(join(root, 'ARCHITECTURE.md'), 'utf8');
   const documented = new Map<string, { folder: string; tables: string[] }>();
-  for (const m of text.matchAll(/^\| ([a-z/]+) \| `src\/([^`]+)` \| ([a-z_, ]+) \|$/gm))
+  for (const m of text.matchAll(/^\|\s*([a-z/]+)\s*\|\s*`src\/([^`]+)`\s*\|\s*([a-z_, ]+?)\s*\|$/gm))
     documented.set(m[1]!, { folder: m[2]!, tables: m[3]!.split(', ').sort() });
   const expected = new Map<string, { folder: string; tables: string[] }>();
   for (const [owner, folder] of Object.entries(ownerFolders)) {
