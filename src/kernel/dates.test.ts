@@ -12,6 +12,9 @@ describe('dates in London time', () => {
     expect(formatDate(lateJuneUtc)).toBe('1 July 2026');
     expect(formatDateTimeLong(new Date('2026-12-07T22:44:00Z'))).toBe('7 December 2026 at 10:44pm');
     expect(formatDateTime(new Date('2026-12-07T09:05:00Z'))).toBe('7 Dec 2026, 09:05');
+    // en-GB's own twelve-hour clock would write noon as 0:00pm.
+    expect(formatDateTimeLong(new Date('2026-12-07T12:00:00Z'))).toBe('7 December 2026 at 12:00pm');
+    expect(formatDateTimeLong(new Date('2026-12-07T00:00:00Z'))).toBe('7 December 2026 at 12:00am');
   });
 
   it('puts a day in its April-to-March financial year', () => {

@@ -24,7 +24,7 @@ const shortDateTime = new Intl.DateTimeFormat('en-GB', {
 const clock = new Intl.DateTimeFormat('en-GB', {
   hour: 'numeric',
   minute: '2-digit',
-  hour12: true,
+  hourCycle: 'h12',
   timeZone: TIME_ZONE,
 });
 const isoDay = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE });
