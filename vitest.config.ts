@@ -15,8 +15,6 @@ const pgliteOnly = [
   'src/modules/pages/pages.integration.test.ts',
   // Whole real registers and sample files, loaded once each: their volume and quirks, not the dialect (the register
   // and spend imports' SQL runs on both in the ccew, upload and import tests).
-  'src/modules/registers/real-registers.integration.test.ts',
-  'src/modules/registers/clubs-mutuals.integration.test.ts',
   'src/modules/organisations/registers/real-registers.integration.test.ts',
   'src/modules/organisations/registers/clubs-mutuals.integration.test.ts',
   'src/modules/spend/resolution/samples.integration.test.ts',
