@@ -3,6 +3,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 // The database as TypeScript sees it. Keep in step with migrations/ (test/architecture/schema.integration.test.ts
 // compares the two: tables, columns, types, nullability, value lists, and Generated<> for every default).
 // Money is integer pence (bigint, read as number); dates are 'YYYY-MM-DD' strings.
+// Longer than other files on purpose: one interface per table, in one place, so the check above reads one file.
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;

@@ -1,5 +1,6 @@
 // Builds the fictional demo data in memory: organisations, their identifiers, names, wards and classifications,
 // people and memberships. Pure and seeded, so the same place and scale always give the same rows.
+// Longer than other files because most of it is the word lists the names are drawn from, not logic.
 import type { Insertable } from 'kysely';
 import type {
   AppUserTable,
