@@ -1,6 +1,8 @@
 // Builds the fictional demo data in memory: organisations, their identifiers, names, wards and classifications,
 // people and memberships. Pure and seeded, so the same place and scale always give the same rows.
-// Longer than other files because most of it is the word lists the names are drawn from, not logic.
+// Longer than other files: generateDemoData draws every random number in one order, and that order is the demo
+// (seed.integration.test.ts checks it is the same on every run), so it stays one function until it is split with
+// the order kept.
 import type { Insertable } from 'kysely';
 import type {
   AppUserTable,
