@@ -1,9 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isStaff } from '../../../kernel/actor.ts';
 import { refusal } from '../../../kernel/result.ts';
 import { formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
-import { actorOf, refuse } from '../../../web/refusal.ts';
+import { actorOf, refuse, viewerOf } from '../../../web/refusal.ts';
 import { awardValues, parseAward, paymentRows } from './forms.ts';
 import { recipientsTable, registerTable } from './present.ts';
 import { frequencyLabels, levelLabels, planText } from './rules.ts';
@@ -44,8 +43,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
   app.get<Slug>('/awards/:slug', { config: { access: 'public' } }, async (request, reply) => {
     const award = await awards.bySlug(request.params.slug);
     if (!award) return refuse(reply, refusal(404, 'There is no such award.'));
-    const staff = isStaff(request.user);
-    const chain = await services.chain.forAward(award.id, { staff });
+    const chain = await services.chain.forAward(award.id, viewerOf(request));
     return reply.view(`${VIEWS}/show.njk`, {
       title: award.title,
       award,

@@ -10,11 +10,8 @@ import * as q from './queries.ts';
 // from them and the awards made from those. Each step comes from its owner: the needs and specifications services
 // (with the specifications' one rule of who may read one) and what opportunities, applications and awards publish.
 
-/**
- * Who is looking: the person (or no one), so that a co-producer sees the draft they were invited to as its own
- * pages show it. `{ staff }` alone still works for pages that only know whether the viewer is staff.
- */
-export type ChainViewer = Actor | null | { staff: boolean };
+/** Who is looking: the person (or no one), so that a co-producer sees the draft they were invited to as its own pages show it. */
+export type ChainViewer = Actor | null;
 type Kind = 'need' | 'specification' | 'opportunity' | 'award';
 
 export type { ChainItem } from './present.ts';
@@ -33,8 +30,8 @@ export function createChainService({
   specifications: SpecificationService;
 }) {
   async function build(needId: string, viewer: ChainViewer, current: { kind: Kind; id: string }) {
-    const person = viewer && 'id' in viewer ? viewer : null;
-    const staff = viewer && 'staff' in viewer ? viewer.staff : isStaff(person);
+    const person = viewer;
+    const staff = isStaff(person);
     const need = await needs.summary({ id: needId });
     if (!need) return undefined;
     const mark = (kind: Kind, id: string) => current.kind === kind && current.id === id;

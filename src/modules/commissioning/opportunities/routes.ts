@@ -163,7 +163,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       viewer ? services.assessment.isMember(o.id, viewer.id) : Promise.resolve(false),
       staff && o.status !== 'draft' ? opps.cancelCheck(viewer!, o.slug).then((c) => c.ok) : Promise.resolve(false),
     ]);
-    const chain = await services.chain.forOpportunity(o.id, { staff });
+    const chain = await services.chain.forOpportunity(o.id, viewer);
     return reply.view(`${VIEWS}/show.njk`, {
       title: o.title,
       o,
