@@ -1,3 +1,5 @@
+import { escapeHtml } from '../../../web/html.ts';
+
 // A readable difference between two texts, word by word, for people comparing versions of a specification.
 // Longest common subsequence over tokens (words and the spaces between them), which is plenty for section-sized text.
 
@@ -122,15 +124,6 @@ function tidy(parts: DiffPart[]): DiffPart[] {
   flush();
   return out;
 }
-
-/** Text made safe for HTML, as the page templates escape it. */
-export const escapeHtml = (text: string) =>
-  text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 
 /**
  * HTML for a difference: insertions in <ins>, deletions in <del>, each announced to screen readers in words,

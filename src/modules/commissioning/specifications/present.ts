@@ -1,7 +1,7 @@
 import type { SpecificationStatus } from '../../../db/schema.ts';
 import { formatDate, formatDateTime } from '../../../kernel/dates.ts';
+import { escapeHtml } from '../../../web/html.ts';
 import { type TableModel, toGovukTable } from '../../../web/table.ts';
-import { escapeHtml } from './diff.ts';
 import { workshopRoles } from './forms.ts';
 import { directions, frequencies } from './framework.ts';
 import type { FrameworkChange } from './rules.ts';
