@@ -8,13 +8,19 @@ export type Column<Row> = {
   numeric?: boolean;
 };
 
-export type TableModel<Row> = { caption?: string; columns: Column<Row>[]; rows: Row[] };
+export type TableModel<Row> = {
+  caption?: string;
+  /** For screen readers only, where the heading above the table already says what it is. */
+  captionHidden?: boolean;
+  columns: Column<Row>[];
+  rows: Row[];
+};
 
 /** Parameters for `govukTable`. */
 export function toGovukTable<Row>(table: TableModel<Row>) {
   return {
     caption: table.caption,
-    captionClasses: 'govuk-table__caption--m',
+    captionClasses: table.captionHidden ? 'govuk-visually-hidden' : 'govuk-table__caption--m',
     firstCellIsHeader: false,
     head: table.columns.map((c) => ({ text: c.header, ...(c.numeric ? { format: 'numeric' } : {}) })),
     rows: table.rows.map((row) =>

@@ -119,10 +119,7 @@ export function profileValues(org: OrganisationProfile) {
 }
 
 /** A table whose caption is for screen readers only: the heading above it says the same. */
-const withHiddenCaption = <Row>(model: TableModel<Row>) => ({
-  ...toGovukTable(model),
-  captionClasses: 'govuk-visually-hidden',
-});
+const withHiddenCaption = <Row>(model: TableModel<Row>) => toGovukTable({ ...model, captionHidden: true });
 
 const link = (href: string, text: string) => `<a class="govuk-link" href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
 const day = (value: Date | string | null | undefined) => (value ? formatDate(value) : '');

@@ -84,19 +84,17 @@ type Criterion = { id: string; title: string; max_score: number };
 /** The other members' scores, criterion by criterion, shown to a member once their own are in. */
 export function othersTable(criteria: Criterion[], others: (Scored & { criterion_id: string })[]) {
   const rows = criteria.flatMap((c) => others.filter((s) => s.criterion_id === c.id).map((s) => ({ c, s })));
-  return {
-    ...toGovukTable<(typeof rows)[number]>({
-      caption: 'The other panel members’ scores',
-      columns: [
-        { header: 'Criterion', value: (r) => r.c.title },
-        { header: 'Panel member', value: (r) => r.s.name },
-        { header: 'Score', value: (r) => `${r.s.score} of ${r.c.max_score}`, numeric: true },
-        { header: 'Comment', value: (r) => r.s.comment },
-      ],
-      rows,
-    }),
-    captionClasses: 'govuk-visually-hidden',
-  };
+  return toGovukTable<(typeof rows)[number]>({
+    captionHidden: true,
+    caption: 'The other panel members’ scores',
+    columns: [
+      { header: 'Criterion', value: (r) => r.c.title },
+      { header: 'Panel member', value: (r) => r.s.name },
+      { header: 'Score', value: (r) => `${r.s.score} of ${r.c.max_score}`, numeric: true },
+      { header: 'Comment', value: (r) => r.s.comment },
+    ],
+    rows,
+  });
 }
 
 type Row = {

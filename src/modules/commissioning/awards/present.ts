@@ -28,10 +28,7 @@ export const presentAward = (r: AwardListRow) => ({
 type Shown = ReturnType<typeof presentAward>;
 
 /** The table's caption is for screen readers: the heading above already says what the table is. */
-const hiddenCaption = <Row>(table: TableModel<Row>) => ({
-  ...toGovukTable(table),
-  captionClasses: 'govuk-visually-hidden',
-});
+const hiddenCaption = <Row>(table: TableModel<Row>) => toGovukTable({ ...table, captionHidden: true });
 
 /** The public register's table: each award with its recipient, route, value and period. */
 export const registerTable = (rows: Shown[]) =>

@@ -88,18 +88,16 @@ export function criteriaTable(criteria: { title: string; description: string; we
   type Row = (typeof criteria)[number];
   const described = (c: Row) =>
     `${escapeHtml(c.title)}${c.description ? `<br><span class="govuk-body-s">${escapeHtml(c.description)}</span>` : ''}`;
-  return {
-    ...toGovukTable<Row>({
-      caption: 'Assessment criteria and their weights',
-      columns: [
-        { header: 'Criterion', value: (c) => c.title, html: described },
-        { header: 'Weight', value: (c) => `${c.weight}%`, numeric: true },
-        { header: 'Scored out of', value: (c) => c.max_score, numeric: true },
-      ],
-      rows: criteria,
-    }),
-    captionClasses: 'govuk-visually-hidden',
-  };
+  return toGovukTable<Row>({
+    captionHidden: true,
+    caption: 'Assessment criteria and their weights',
+    columns: [
+      { header: 'Criterion', value: (c) => c.title, html: described },
+      { header: 'Weight', value: (c) => `${c.weight}%`, numeric: true },
+      { header: 'Scored out of', value: (c) => c.max_score, numeric: true },
+    ],
+    rows: criteria,
+  });
 }
 
 type Reach = {

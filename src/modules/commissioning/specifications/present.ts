@@ -44,10 +44,7 @@ export const versionSavedMessage = (saved: { number: number; signOffsReset: numb
 const link = (href: string, text: string) => `<a class="govuk-link" href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
 
 /** These tables sit under a heading that says what they are, so their captions are for screen readers only. */
-const withHiddenCaption = <Row>(table: TableModel<Row>) => ({
-  ...toGovukTable(table),
-  captionClasses: 'govuk-visually-hidden',
-});
+const withHiddenCaption = <Row>(table: TableModel<Row>) => toGovukTable({ ...table, captionHidden: true });
 
 export const listTable = (
   rows: {

@@ -1,7 +1,9 @@
+import { formatDate } from '../../../kernel/dates.ts';
 import { formatMoney, penceToDecimal } from '../../../kernel/money.ts';
+import { escapeHtml } from '../../../web/html.ts';
 import type { TableModel } from '../../../web/table.ts';
 import { barChart, lineChart } from './charts.ts';
-import type { SpendSummary } from './service.ts';
+import type { SpendMeasureService, SpendSummary } from './service.ts';
 
 // From the service's figures to what people read: tables (which also download as CSV), charts, and the API's JSON.
 // CSV and JSON carry plain decimal pounds ("1234.56"); pages show "£1,234.56".
@@ -12,10 +14,6 @@ export const money = (pence: number): string => formatMoney(pence);
 export const moneyWhole = (pence: number): string => formatMoney(pence, { whole: true });
 export function percent(value: string | null): string {
   return value === null ? 'No figure' : `${value}%`;
-}
-
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export const tableNames = ['years', 'neighbours', 'quarters', 'service-areas', 'size-bands', 'recipients'] as const;
@@ -33,7 +31,7 @@ function moneyColumn<Row>(header: string, get: (row: Row) => number) {
     header,
     numeric: true,
     value: (row: Row) => penceToDecimal(get(row)),
-    html: (row: Row) => esc(money(get(row))),
+    html: (row: Row) => escapeHtml(money(get(row))),
   };
 }
 
@@ -77,7 +75,7 @@ export function tables(s: SpendSummary) {
       {
         header: 'Council',
         value: (r) => r.name,
-        html: (r) => (r.isCouncil ? `<strong>${esc(r.name)}</strong>` : esc(r.name)),
+        html: (r) => (r.isCouncil ? `<strong>${escapeHtml(r.name)}</strong>` : escapeHtml(r.name)),
       },
       { header: 'Financial year', value: (r) => r.financialYear ?? '' },
       {
@@ -90,10 +88,10 @@ export function tables(s: SpendSummary) {
         header: 'Source',
         value: (r) => [r.sourceText ?? 'No figure yet', r.sourceUrl ?? ''].filter(Boolean).join(' '),
         html: (r) => {
-          const text = esc(r.sourceText ?? 'No spend data or published figure yet');
+          const text = escapeHtml(r.sourceText ?? 'No spend data or published figure yet');
           const linked =
             r.sourceUrl && /^(https?:\/\/|\/)/.test(r.sourceUrl)
-              ? `<a class="govuk-link" href="${esc(r.sourceUrl)}">${text}</a>`
+              ? `<a class="govuk-link" href="${escapeHtml(r.sourceUrl)}">${text}</a>`
               : text;
           return r.isDemo ? `${linked} <strong class="govuk-tag govuk-tag--yellow">Demo</strong>` : linked;
         },
@@ -141,8 +139,8 @@ export function tables(s: SpendSummary) {
         value: (r) => r.name,
         html: (r) =>
           r.slug
-            ? `<a class="govuk-link" href="/organisations/${encodeURIComponent(r.slug)}">${esc(r.name)}</a>`
-            : esc(r.name),
+            ? `<a class="govuk-link" href="/organisations/${encodeURIComponent(r.slug)}">${escapeHtml(r.name)}</a>`
+            : escapeHtml(r.name),
       },
       { header: 'Size', value: (r) => r.sizeBandLabel },
       { header: 'Payments', numeric: true, value: (r) => r.payments },
@@ -327,5 +325,59 @@ export function toJson(s: SpendSummary) {
           gapAmount: s.benchmark.gapPence === null ? null : pounds(s.benchmark.gapPence),
         }
       : null,
+  };
+}
+
+const DEMO_TAG = ' <strong class="govuk-tag govuk-tag--yellow">Demo</strong>';
+const demoTag = (isDemo: boolean | null | undefined) => (isDemo ? DEMO_TAG : '');
+
+type CouncilRow = Awaited<ReturnType<SpendMeasureService['councils']>>[number];
+
+/** Every council with spend or a published figure, linked to its page. */
+export function councilsTable(rows: CouncilRow[]): TableModel<CouncilRow> {
+  const role = (c: CouncilRow) => (c.isPlace ? 'This place' : c.isNeighbour ? 'Neighbour' : 'Other council');
+  const period = (c: CouncilRow) =>
+    c.firstDate && c.lastDate
+      ? `${formatDate(c.firstDate)} to ${formatDate(c.lastDate)}`
+      : c.published
+        ? 'Published figure only'
+        : 'No data yet';
+  return {
+    caption: 'Councils',
+    rows,
+    columns: [
+      {
+        header: 'Council',
+        value: (c) => c.name,
+        html: (c) =>
+          `<a class="govuk-link" href="${c.isPlace ? '/spend' : `/spend/councils/${escapeHtml(c.orgId)}`}">${escapeHtml(c.name)}</a>${demoTag(c.isDemo)}`,
+      },
+      { header: 'Role', value: role },
+      { header: 'Payments imported', numeric: true, value: (c) => c.payments.toLocaleString('en-GB') },
+      { header: 'Period', value: period },
+    ],
+  };
+}
+
+type PublishedRow = Awaited<ReturnType<SpendMeasureService['listPublished']>>[number];
+
+/** The neighbours' published VCS shares entered by staff, with where each was published. */
+export function publishedTable(rows: PublishedRow[]): TableModel<PublishedRow> {
+  return {
+    caption: 'Published VCS figures',
+    captionHidden: true,
+    rows,
+    columns: [
+      { header: 'Council', value: (f) => f.council_name },
+      { header: 'Financial year', value: (f) => f.financial_year },
+      { header: 'VCS share', numeric: true, value: (f) => `${f.share_percent}%` },
+      {
+        header: 'Source',
+        value: (f) => f.source,
+        html: (f) =>
+          `${f.source_url ? `<a class="govuk-link" href="${escapeHtml(f.source_url)}">${escapeHtml(f.source)}</a>` : escapeHtml(f.source)}${demoTag(f.is_demo)}`,
+      },
+      { header: 'Entered', value: (f) => formatDate(f.entered_at) },
+    ],
   };
 }

@@ -4,7 +4,17 @@ import { STAFF } from '../../../web/access.ts';
 import { asArray, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { toCsv, toGovukTable } from '../../../web/table.ts';
-import { charts, money, moneyWhole, type TableName, tableNames, tables, toJson } from './present.ts';
+import {
+  charts,
+  councilsTable,
+  money,
+  moneyWhole,
+  publishedTable,
+  type TableName,
+  tableNames,
+  tables,
+  toJson,
+} from './present.ts';
 import { excludable, type MeasureOptions } from './service.ts';
 
 type Query = {
@@ -126,7 +136,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     return reply.view('spend/measure/views/councils.njk', {
       title: 'Councils’ spend with the VCS',
       backLink: '/spend',
-      councils,
+      councils: toGovukTable(councilsTable(councils)),
       isDemo: councils.some((c) => c.isDemo) || (await measure.hasDemo()),
     });
   });
@@ -155,7 +165,8 @@ const routes: ModuleRoutes = async (app, { services }) => {
     return reply.code(status).view('spend/measure/views/published.njk', {
       title: 'Neighbours’ published VCS figures',
       backLink: '/spend',
-      figures,
+      figures: toGovukTable(publishedTable(figures)),
+      hasFigures: figures.length > 0,
       councils: councils.map((c) => ({ value: c.org_id, text: `${c.name} (${c.org_id})` })),
       values: {},
       ...form,
