@@ -8,3 +8,7 @@ export function escapeHtml(text: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 }
+
+/** A GOV.UK tag, as the govukTag macro writes it, for a table cell built in code. */
+export const tag = (text: string, colour?: 'grey' | 'green' | 'red' | 'yellow' | 'blue') =>
+  `<strong class="govuk-tag${colour ? ` govuk-tag--${colour}` : ''}">${escapeHtml(text)}</strong>`;

@@ -1,6 +1,6 @@
-import { formatDate } from '../../../kernel/dates.ts';
+import { formatDate, formatDateTime } from '../../../kernel/dates.ts';
 import { refusal } from '../../../kernel/result.ts';
-import { escapeHtml } from '../../../web/html.ts';
+import { escapeHtml, tag } from '../../../web/html.ts';
 import { toGovukTable } from '../../../web/table.ts';
 
 // The words of assessment's pages and refusals.
@@ -150,4 +150,73 @@ export function applicationsTable(rows: Row[], o: { slug: string }, can: { moder
     }),
     captionClasses: 'govuk-table__caption--s',
   };
+}
+
+type PanelRow = { slug: string; title: string; closes_at: Date | string; declared_at: Date | string | null };
+
+/** A member's panels, on their "Your assessment panels" page. */
+export function panelsTable(panels: PanelRow[]) {
+  const declared = (p: PanelRow) => (p.declared_at ? `Declared ${formatDate(p.declared_at)}` : 'Not declared');
+  return toGovukTable({
+    caption: 'Opportunities whose applications you assess',
+    captionHidden: true,
+    rows: panels,
+    columns: [
+      {
+        header: 'Opportunity',
+        value: (p) => p.title,
+        html: (p) =>
+          `<a class="govuk-link" href="/opportunities/${escapeHtml(p.slug)}/panel">${escapeHtml(p.title)}</a>`,
+      },
+      { header: 'Closes', value: (p) => formatDateTime(p.closes_at) },
+      {
+        header: 'Your declaration',
+        value: declared,
+        html: (p) => (p.declared_at ? escapeHtml(declared(p)) : tag('Not declared', 'yellow')),
+      },
+    ],
+  });
+}
+
+type ToScore = {
+  reference: string;
+  title: string;
+  lot_number: number | null;
+  lead_name: string;
+  exclusion: { text: string } | null;
+  complete: boolean;
+};
+
+/** The applications a member scores, with where they are with each, on their panel page. */
+export function toScoreTable(slug: string, applications: ToScore[], cancelled: boolean) {
+  const scores = (a: ToScore) => (a.exclusion ? 'Excluded' : a.complete ? 'Scored' : 'To score');
+  return toGovukTable({
+    caption: 'Applications to score',
+    captionHidden: true,
+    rows: applications,
+    columns: [
+      {
+        header: 'Application',
+        value: (a) => a.reference,
+        html: (a) => {
+          const ref = escapeHtml(a.reference);
+          const name =
+            a.exclusion || cancelled
+              ? ref
+              : `<a class="govuk-link" href="/opportunities/${escapeHtml(slug)}/panel/applications/${ref}">${ref}</a>`;
+          const lot = a.lot_number ? ` (lot ${a.lot_number})` : '';
+          return `${name}<br><span class="govuk-body-s">${escapeHtml(a.title)}${lot}</span>`;
+        },
+      },
+      { header: 'Lead organisation', value: (a) => a.lead_name },
+      {
+        header: 'Your scores',
+        value: scores,
+        html: (a) =>
+          a.exclusion
+            ? `${tag('Excluded', 'red')}<br><span class="govuk-body-s">You cannot score this application because ${escapeHtml(a.exclusion.text)}.</span>`
+            : tag(scores(a), a.complete ? 'green' : 'grey'),
+      },
+    ],
+  });
 }

@@ -4,6 +4,7 @@ import { STAFF } from '../../../web/access.ts';
 import { asArray, formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse as refusePage } from '../../../web/refusal.ts';
+import { panelsTable, toScoreTable } from './present.ts';
 import type { DecisionInput, ModerationInput, ScoreInput } from './service.ts';
 
 type Slug = { Params: { slug: string } };
@@ -81,13 +82,17 @@ const routes: ModuleRoutes = async (app, { services }) => {
 
   app.get('/panels', { config: { access: 'signed-in' } }, async (request, reply) => {
     const panels = await assessment.panelsFor(request.user!.id);
-    return reply.view(`${VIEWS}/panels.njk`, { title: 'Your assessment panels', panels });
+    return reply.view(`${VIEWS}/panels.njk`, { title: 'Your assessment panels', panels, table: panelsTable(panels) });
   });
 
   app.get<Slug>('/opportunities/:slug/panel', { config: { access: 'signed-in' } }, async (request, reply) => {
     const page = await assessment.panelPage(actorOf(request), request.params.slug);
     if (!page.ok) return refuse(reply, page);
-    return reply.view(`${VIEWS}/panel.njk`, { title: `Assessment panel: ${page.opportunity.title}`, ...page });
+    return reply.view(`${VIEWS}/panel.njk`, {
+      title: `Assessment panel: ${page.opportunity.title}`,
+      ...page,
+      table: toScoreTable(page.opportunity.slug, page.applications, !!page.cancelled),
+    });
   });
 
   async function declarationForm(request: FastifyRequest<Slug>, reply: FastifyReply, form: object = empty) {
