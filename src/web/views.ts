@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { formatDate, formatDateTime } from '../kernel/dates.ts';
+import { formatFigure } from '../kernel/figures.ts';
 import { formatMoney } from '../kernel/money.ts';
 import { roleLabels } from '../kernel/roles.ts';
 
@@ -24,14 +25,7 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addFilter('poundsPence', (pence: number | null | undefined) => (pence == null ? '' : formatMoney(pence)));
   env.addFilter('number', (n: number | null | undefined) => (n == null ? '' : n.toLocaleString('en-GB')));
   // A numeric value as the database gives it (a decimal string), with thousands separated and every digit kept.
-  env.addFilter('figure', (v: string | number | null | undefined) =>
-    v == null || v === ''
-      ? ''
-      : String(v).replace(
-          /^(-?)(\d+)/,
-          (_m, sign: string, whole: string) => sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ','),
-        ),
-  );
+  env.addFilter('figure', formatFigure);
   env.addFilter('date', (d: Date | string | null | undefined) => (d ? formatDate(d) : ''));
   env.addFilter('dateTime', (d: Date | string | null | undefined) => (d ? formatDateTime(d) : ''));
   env.addFilter('roleLabel', (r: keyof typeof roleLabels) => roleLabels[r] ?? r);

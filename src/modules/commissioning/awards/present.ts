@@ -1,4 +1,5 @@
 import { financialYear, formatDate } from '../../../kernel/dates.ts';
+import { formatFigure } from '../../../kernel/figures.ts';
 import { formatMoney } from '../../../kernel/money.ts';
 import { escapeHtml } from '../../../web/html.ts';
 import { type TableModel, toGovukTable } from '../../../web/table.ts';
@@ -69,4 +70,31 @@ export const recipientsTable = (partners: Recipient[]) =>
       { header: 'Share', value: (p) => formatMoney(p.share_pence), numeric: true },
     ],
     rows: partners,
+  });
+
+type Target = {
+  outcome_title: string;
+  indicator_name: string;
+  unit: string;
+  baseline: string | number | null;
+  specification_target: string | number | null;
+  target: string | number | null;
+};
+
+/** An award's outcome targets beside the baseline and target its specification set. */
+export const targetsTable = (targets: Target[]) =>
+  hiddenCaption<Target>({
+    caption: "Outcome targets beside the specification's indicators",
+    columns: [
+      {
+        header: 'Outcome and indicator',
+        value: (t) => `${t.outcome_title}: ${t.indicator_name} (${t.unit})`,
+        html: (t) =>
+          `${escapeHtml(t.outcome_title)}<br><span class="govuk-body-s">${escapeHtml(t.indicator_name)} (${escapeHtml(t.unit)})</span>`,
+      },
+      { header: 'Baseline', value: (t) => formatFigure(t.baseline), numeric: true },
+      { header: 'Specification target', value: (t) => formatFigure(t.specification_target), numeric: true },
+      { header: 'Award target', value: (t) => formatFigure(t.target), numeric: true },
+    ],
+    rows: targets,
   });

@@ -4,7 +4,7 @@ import { formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse, viewerOf } from '../../../web/refusal.ts';
 import { awardValues, parseAward, paymentRows } from './forms.ts';
-import { recipientsTable, registerTable } from './present.ts';
+import { recipientsTable, registerTable, targetsTable } from './present.ts';
 import { frequencyLabels, levelLabels, planText } from './rules.ts';
 
 type Slug = { Params: { slug: string } };
@@ -48,6 +48,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
       title: award.title,
       award,
       recipients: recipientsTable(award.partners),
+      targets: targetsTable(award.targets),
       chain,
     });
   });
