@@ -2,6 +2,8 @@
 
 export type Column<Row> = {
   header: string;
+  /** The heading as HTML for the page, e.g. words for screen readers only; the CSV uses `header`. */
+  headerHtml?: string;
   value: (row: Row) => string | number | null | undefined;
   /** HTML for the page (already escaped by the caller); the CSV always uses `value`. */
   html?: (row: Row) => string;
@@ -12,6 +14,8 @@ export type TableModel<Row> = {
   caption?: string;
   /** For screen readers only, where the heading above the table already says what it is. */
   captionHidden?: boolean;
+  /** The caption's size where it is shown: medium unless the table sits under a heading of its own. */
+  captionSize?: 's' | 'm';
   columns: Column<Row>[];
   rows: Row[];
 };
@@ -20,9 +24,12 @@ export type TableModel<Row> = {
 export function toGovukTable<Row>(table: TableModel<Row>) {
   return {
     caption: table.caption,
-    captionClasses: table.captionHidden ? 'govuk-visually-hidden' : 'govuk-table__caption--m',
+    captionClasses: table.captionHidden ? 'govuk-visually-hidden' : `govuk-table__caption--${table.captionSize ?? 'm'}`,
     firstCellIsHeader: false,
-    head: table.columns.map((c) => ({ text: c.header, ...(c.numeric ? { format: 'numeric' } : {}) })),
+    head: table.columns.map((c) => ({
+      ...(c.headerHtml ? { html: c.headerHtml } : { text: c.header }),
+      ...(c.numeric ? { format: 'numeric' } : {}),
+    })),
     rows: table.rows.map((row) =>
       table.columns.map((c) => {
         const cell = c.html ? { html: c.html(row) } : { text: String(c.value(row) ?? '') };

@@ -1,7 +1,8 @@
 import { formatDate, formatDateTime } from '../../../kernel/dates.ts';
 import { refusal } from '../../../kernel/result.ts';
+import { type Role, roleLabels } from '../../../kernel/roles.ts';
 import { escapeHtml, tag } from '../../../web/html.ts';
-import { toGovukTable } from '../../../web/table.ts';
+import { type Column, toGovukTable } from '../../../web/table.ts';
 
 // The words of assessment's pages and refusals.
 
@@ -218,5 +219,57 @@ export function toScoreTable(slug: string, applications: ToScore[], cancelled: b
             : tag(scores(a), a.complete ? 'green' : 'grey'),
       },
     ],
+  });
+}
+
+type Member = {
+  user_id: string;
+  name: string;
+  email: string;
+  role: Role;
+  declared_at: Date | string | null;
+  declaration: string | null;
+  exclusions: { reference: string; reason: string; detail: string | null }[];
+};
+
+/** The panel on the staff overview: who, their declaration, what they cannot score, and a link to remove them. */
+export function panelTable(panel: Member[], slug: string, removable: boolean) {
+  const declared = (m: Member) =>
+    m.declared_at ? `${m.declaration ?? ''} (${formatDate(m.declared_at)})` : 'Not declared';
+  const excluded = (e: Member['exclusions'][number]) =>
+    `${e.reference}: ${e.reason === 'declared_interest' ? 'declared interest' : 'member of the applicant'}${e.detail ? ` (${e.detail})` : ''}`;
+  const columns: Column<Member>[] = [
+    {
+      header: 'Name',
+      value: (m) => `${m.name} (${m.email})`,
+      html: (m) => `${escapeHtml(m.name)}<br><span class="govuk-body-s">${escapeHtml(m.email)}</span>`,
+    },
+    { header: 'Role', value: (m) => roleLabels[m.role] ?? m.role },
+    {
+      header: 'Declaration',
+      value: declared,
+      html: (m) => (m.declared_at ? escapeHtml(declared(m)) : tag('Not declared', 'yellow')),
+    },
+    {
+      header: 'Cannot score',
+      value: (m) => m.exclusions.map(excluded).join('; ') || 'None',
+      html: (m) =>
+        m.exclusions.map((e) => `<span class="govuk-!-display-block">${escapeHtml(excluded(e))}</span>`).join('') ||
+        'None',
+    },
+  ];
+  if (removable)
+    columns.push({
+      header: '',
+      headerHtml: '<span class="govuk-visually-hidden">Change</span>',
+      value: () => 'Remove',
+      html: (m) =>
+        `<a class="govuk-link" href="/opportunities/${escapeHtml(slug)}/assessment/panel/${escapeHtml(m.user_id)}/remove">Remove<span class="govuk-visually-hidden"> ${escapeHtml(m.name)} from the panel</span></a>`,
+    });
+  return toGovukTable({
+    caption: `${panel.length} panel member${panel.length === 1 ? '' : 's'}`,
+    captionSize: 's',
+    rows: panel,
+    columns,
   });
 }

@@ -4,7 +4,7 @@ import { STAFF } from '../../../web/access.ts';
 import { asArray, formErrors } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse as refusePage } from '../../../web/refusal.ts';
-import { panelsTable, toScoreTable } from './present.ts';
+import { panelsTable, panelTable, toScoreTable } from './present.ts';
 import type { DecisionInput, ModerationInput, ScoreInput } from './service.ts';
 
 type Slug = { Params: { slug: string } };
@@ -29,7 +29,12 @@ const routes: ModuleRoutes = async (app, { services }) => {
   async function overview(request: FastifyRequest<Slug>, reply: FastifyReply, form: object = empty) {
     const page = await assessment.overview(actorOf(request), request.params.slug);
     if (!page.ok) return refuse(reply, page);
-    return reply.view(`${VIEWS}/overview.njk`, { title: `Assessment: ${page.opportunity.title}`, ...page, ...form });
+    return reply.view(`${VIEWS}/overview.njk`, {
+      title: `Assessment: ${page.opportunity.title}`,
+      ...page,
+      panelTable: panelTable(page.panel, page.opportunity.slug, page.panelOpen),
+      ...form,
+    });
   }
 
   app.get<Slug>('/opportunities/:slug/assessment', { config: { access: STAFF } }, overview);
