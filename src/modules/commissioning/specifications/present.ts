@@ -3,7 +3,7 @@ import { formatDate, formatDateTime } from '../../../kernel/dates.ts';
 import { escapeHtml } from '../../../web/html.ts';
 import { type TableModel, toGovukTable } from '../../../web/table.ts';
 import { workshopRoles } from './forms.ts';
-import { directions, frequencies } from './framework.ts';
+import { directions, frequencies, type StoredIndicator } from './framework.ts';
 import type { FrameworkChange } from './rules.ts';
 import { sectionHints, sectionKeys, sectionLabels } from './sections.ts';
 
@@ -117,17 +117,9 @@ export const versionsTable = (
   });
 
 /** An indicator's answers as its change form shows them. */
-export const indicatorValues = (i: {
-  name: string;
-  unit: string;
-  baseline: string | null;
-  target: string | null;
-  direction: string | null;
-  frequency: string | null;
-  data_source: string | null;
-  disaggregated_by_ward: boolean;
-  disaggregated_by_group: boolean;
-}) => ({
+export const indicatorValues = (
+  i: StoredIndicator & { disaggregated_by_ward: boolean; disaggregated_by_group: boolean },
+) => ({
   name: i.name,
   unit: i.unit,
   baseline: i.baseline ?? '',
