@@ -10,6 +10,10 @@ import * as m20261125001000 from './20261125001000_opportunities.ts';
 import * as m20261125001100 from './20261125001100_opportunity_cancellation.ts';
 import * as m20261125001200 from './20261125001200_job_heartbeat.ts';
 import * as m20261207000100 from './20261207000100_name_key_kept.ts';
+import * as m20261208000200 from './20261208000200_spend_summary.ts';
+import * as m20261208000300 from './20261208000300_sign_in_defences.ts';
+import * as m20261208000400 from './20261208000400_organisation_permissions.ts';
+import * as m20261208000500 from './20261208000500_idempotency_keys.ts';
 
 // Listed explicitly: file discovery cannot import .ts under every runner. Append new migrations in order.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +28,8 @@ export const migrations: Record<string, Migration> = {
   '20261125001100_opportunity_cancellation': m20261125001100,
   '20261125001200_job_heartbeat': m20261125001200,
   '20261207000100_name_key_kept': m20261207000100,
+  '20261208000200_spend_summary': m20261208000200,
+  '20261208000300_sign_in_defences': m20261208000300,
+  '20261208000400_organisation_permissions': m20261208000400,
+  '20261208000500_idempotency_keys': m20261208000500,
 };
