@@ -16,6 +16,9 @@ const schema = z
     SMTP_URL: z.string().optional(),
     MAIL_FROM: z.string().default('no-reply@partnership.localhost'),
     UPLOAD_LIMIT_MB: z.coerce.number().positive().default(200),
+    STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    REQUEST_CONCURRENCY: z.coerce.number().int().positive().default(32),
+    REQUEST_QUEUE: z.coerce.number().int().min(0).default(64),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -40,6 +43,11 @@ export type Config = {
   mail: { adapter: 'log' | 'smtp'; smtpUrl: string | undefined; from: string };
   uploadLimitBytes: number;
   secureCookies: boolean;
+  /**
+   * Each request's time budget: its queries' statement timeout (0: none), how many requests are served at once, and
+   * how many more may wait for a turn before the rest are asked to come back later (503).
+   */
+  requests: { statementTimeoutMs: number; concurrency: number; queue: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -63,5 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: { adapter: e.MAIL_ADAPTER, smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
     secureCookies: e.NODE_ENV === 'production',
+    requests: {
+      statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+      concurrency: e.REQUEST_CONCURRENCY,
+      queue: e.REQUEST_QUEUE,
+    },
   };
 }
