@@ -64,6 +64,31 @@ describe('the staff home', () => {
   });
 });
 
+describe('the links on the staff home', () => {
+  it('offers each staff role only pages it may open, each once', async () => {
+    // Something waiting in every queue, so that every link the page can offer is on it.
+    await t.services.organisations.insert({ name: 'Links Test Group' }, { source: 'test' });
+    for (const role of ['officer', 'commissioner', 'admin'] as const) {
+      const client = await t.as(role);
+      const home = await client.get('/staff');
+      expect(home.statusCode).toBe(200);
+      const main = /<main[\s\S]*<\/main>/.exec(home.body)![0];
+      const inMain = [...main.matchAll(/href="(\/[^"#]*)"/g)].map((m) => m[1]!);
+      expect(inMain.length).toBeGreaterThan(5);
+      expect(
+        inMain.filter((h, i) => inMain.indexOf(h) !== i),
+        `${role} sees a link twice`,
+      ).toEqual([]);
+      const everywhere = new Set([...home.body.matchAll(/href="(\/[^"#]*)"/g)].map((m) => m[1]!));
+      for (const href of everywhere) {
+        if (href.startsWith('/assets/')) continue;
+        const res = await client.get(href);
+        expect([href, res.statusCode]).not.toEqual([href, 403]);
+      }
+    }
+  });
+});
+
 describe('managing users', () => {
   it('finds users, changes a role, and shows the change in the audit log', async () => {
     const admin = await t.as('admin', { name: 'Ann Admin' });
