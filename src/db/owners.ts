@@ -20,6 +20,7 @@ export const owners = [
   'commissioning/applications',
   'commissioning/assessment',
   'commissioning/awards',
+  'kernel',
 ] as const;
 export type Owner = (typeof owners)[number];
 
@@ -38,6 +39,7 @@ export const ownerFolders: Record<Owner, string> = {
   'commissioning/applications': 'modules/commissioning/applications',
   'commissioning/assessment': 'modules/commissioning/assessment',
   'commissioning/awards': 'modules/commissioning/awards',
+  kernel: 'kernel',
 };
 
 export const tableOwners = {
@@ -95,6 +97,7 @@ export const tableOwners = {
   award: 'commissioning/awards',
   award_payment: 'commissioning/awards',
   award_target: 'commissioning/awards',
+  idempotency_key: 'kernel',
 } as const satisfies Record<keyof DB, Owner>;
 
 /**

@@ -653,6 +653,14 @@ export interface AwardTargetTable {
   target: string; // numeric, as a decimal string
 }
 
+export interface IdempotencyKeyTable {
+  key: string;
+  purpose: string;
+  user_id: string | null;
+  result: Json | null;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   council: CouncilTable;
   ward: WardTable;
@@ -708,6 +716,7 @@ export interface DB {
   award: AwardTable;
   award_payment: AwardPaymentTable;
   award_target: AwardTargetTable;
+  idempotency_key: IdempotencyKeyTable;
 }
 
 export type User = Selectable<AppUserTable>;

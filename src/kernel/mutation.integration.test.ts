@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../test/support/app.ts';
 import { testDatabase } from '../../test/support/db.ts';
@@ -92,5 +93,38 @@ describe('the mutation helper', () => {
       }),
     ).rejects.toThrow('the caller fails');
     expect(await counts()).toEqual(before);
+  });
+
+  it('creates once for a form sent twice, at the same time or later, and answers both with the first result', async () => {
+    const before = await counts();
+    const once = { key: randomUUID(), purpose: 'ward.add', userId: null };
+    let code = 0;
+    const add = () =>
+      mutate(
+        async (trx, effects) => {
+          code += 1;
+          await trx
+            .insertInto('ward')
+            .values({ code: `I${code}`, name: 'Once ward' })
+            .execute();
+          effects.audit({ userId: null, action: 'ward.added', entityType: 'ward' });
+          return done({ code: `I${code}` });
+        },
+        { once },
+      );
+    const [first, second] = await Promise.all([add(), add()]);
+    const third = await add();
+    expect(second).toEqual(first);
+    expect(third).toEqual(first);
+    expect(await counts()).toMatchObject({ audit: before.audit + 1, wards: before.wards + 1 });
+  });
+
+  it('lets a refused form be sent again, and refuses a key sent for another purpose', async () => {
+    const once = { key: randomUUID(), purpose: 'ward.add', userId: null };
+    const refused = await mutate(async () => refusal(400, 'Enter a name'), { once });
+    expect(refused).toMatchObject({ ok: false, message: 'Enter a name' });
+    expect(await mutate(async () => done({ n: 1 }), { once })).toEqual({ ok: true, n: 1 });
+    const other = await mutate(async () => done({ n: 2 }), { once: { ...once, purpose: 'ward.remove' } });
+    expect(other).toMatchObject({ ok: false, status: 409 });
   });
 });

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { isUuid } from '../kernel/ids.ts';
+import type { Once } from '../kernel/mutation.ts';
 
 export type FieldErrors = Record<string, string>;
 export type ErrorSummaryItem = { text: string; href: string };
@@ -80,4 +82,13 @@ export function dateFrom(
     message: 'missing' in read ? `${Label} must include a ${read.missing}` : `${Label} must be a real date`,
   });
   return '';
+}
+
+/**
+ * A create form's key, drawn into the form by the `onceField` macro: given to the service's `mutate(…, { once })`, it
+ * makes a second submission of the same form return the first one's result instead of creating the thing twice.
+ */
+export function formOnce(body: unknown, purpose: string, userId: string | null): Once | undefined {
+  const key = body && typeof body === 'object' ? (body as Record<string, unknown>)._idempotency : undefined;
+  return typeof key === 'string' && isUuid(key) ? { key, purpose, userId } : undefined;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,7 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addFilter('date', (d: Date | string | null | undefined) => (d ? formatDate(d) : ''));
   env.addFilter('dateTime', (d: Date | string | null | undefined) => (d ? formatDateTime(d) : ''));
   env.addFilter('roleLabel', (r: keyof typeof roleLabels) => roleLabels[r] ?? r);
+  env.addGlobal('newFormKey', () => randomUUID());
   env.addFilter('json', (v: unknown) => JSON.stringify(v, null, 2));
   return env;
 }
