@@ -65,6 +65,8 @@ export const tableOwners = {
   spend_payment: 'spend',
   spend_import_profile: 'spend',
   published_vcs_share: 'spend',
+  spend_summary: 'spend',
+  spend_supplier_year: 'spend',
   needs_assessment: 'needs',
   needs_assessment_ward: 'needs',
   needs_assessment_priority: 'needs',

@@ -252,6 +252,30 @@ export interface SpendPaymentTable {
   is_demo: Generated<boolean>;
 }
 
+/** Derived from payments and suppliers by spend_summary_refresh: see migration 20261208000200. */
+export interface SpendSummaryTable {
+  council_org_id: string;
+  fy_start: number;
+  quarter: number;
+  department: string;
+  classification: string;
+  confirmed: boolean;
+  payments: number;
+  amount_pence: number;
+  first_date: string;
+  last_date: string;
+  is_demo: boolean;
+}
+
+export interface SpendSupplierYearTable {
+  council_org_id: string;
+  fy_start: number;
+  supplier_id: number;
+  classification: string;
+  payments: number;
+  amount_pence: number;
+}
+
 export interface SpendImportProfileTable {
   council_org_id: string;
   header_signature: string;
@@ -683,6 +707,8 @@ export interface DB {
   supplier_decision: SupplierDecisionTable;
   spend_payment: SpendPaymentTable;
   spend_import_profile: SpendImportProfileTable;
+  spend_summary: SpendSummaryTable;
+  spend_supplier_year: SpendSupplierYearTable;
   published_vcs_share: PublishedVcsShareTable;
   needs_assessment: NeedsAssessmentTable;
   needs_assessment_ward: NeedsAssessmentWardTable;

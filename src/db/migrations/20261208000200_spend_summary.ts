@@ -1,6 +1,83 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
-// Reserved: filled in by the change that needs it.
-export async function up(_db: Kysely<unknown>): Promise<void> {}
+// The spend measure's summaries: the public pages and CSV downloads read thousands of summary rows, not a
+// council's million payments. Both tables are derived from spend_payment and spend_supplier and rebuilt per
+// council by spend_summary_refresh(councils) in the transaction of each event that changes a figure (an import,
+// a resolution run, a decision, the demo loader). What belongs to the directory (an organisation's size band,
+// name, slug) is joined at read time from the per-supplier rows, so a register import or a profile edit needs no
+// rebuild.
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    -- By council, financial year, quarter, service area, and the share's definitions: the supplier's
+    -- classification (vcs, uncertain, public_body, redacted, …) and whether it is confirmed.
+    create table spend_summary (
+      council_org_id text not null,
+      fy_start integer not null, -- the financial year by the year it starts in: 2024 is 2024-25
+      quarter smallint not null, -- 1 is April to June
+      department text not null, -- 'Not stated' where the file has none
+      classification text not null,
+      confirmed boolean not null, -- decided by a person, or by an identifier or an exact name match
+      payments integer not null,
+      amount_pence bigint not null,
+      first_date date not null,
+      last_date date not null,
+      is_demo boolean not null,
+      primary key (council_org_id, fy_start, quarter, department, classification, confirmed)
+    );
+    create index spend_summary_demo on spend_summary (council_org_id) where is_demo;
 
-export async function down(_db: Kysely<unknown>): Promise<void> {}
+    -- By council, financial year and supplier: the recipients and the size bands of the VCS paid.
+    create table spend_supplier_year (
+      council_org_id text not null,
+      fy_start integer not null,
+      supplier_id bigint not null,
+      classification text not null,
+      payments integer not null,
+      amount_pence bigint not null,
+      primary key (council_org_id, fy_start, supplier_id)
+    );
+    create index spend_supplier_year_class on spend_supplier_year (council_org_id, fy_start, classification);
+
+    -- Rebuilds the councils' rows (every council's with null) from their payments, inside the caller's
+    -- transaction. The lock makes two rebuilds of one council take turns, so neither sees the other's rows half
+    -- written; each statement then reads what the one before it committed.
+    create function spend_summary_refresh(councils text[]) returns void language plpgsql as $$
+    begin
+      if councils is null then
+        councils := array(select council_org_id from spend_supplier union select council_org_id from spend_summary);
+      end if;
+      perform pg_advisory_xact_lock(hashtext('spend_summary'), hashtext(u.c))
+        from unnest(councils) as u(c) order by u.c;
+      delete from spend_summary where council_org_id = any(councils);
+      insert into spend_summary (council_org_id, fy_start, quarter, department, classification, confirmed,
+          payments, amount_pence, first_date, last_date, is_demo)
+        select p.council_org_id,
+          extract(year from (p.payment_date - interval '3 months'))::int,
+          (floor((extract(month from (p.payment_date - interval '3 months')) - 1) / 3) + 1)::int,
+          coalesce(nullif(btrim(p.department), ''), 'Not stated'),
+          s.classification,
+          coalesce(s.method in ('decision', 'identifier', 'exact'), false),
+          count(*), sum(p.amount_pence), min(p.payment_date), max(p.payment_date), bool_or(p.is_demo)
+        from spend_payment p join spend_supplier s on s.id = p.supplier_id
+        where p.council_org_id = any(councils)
+        group by 1, 2, 3, 4, 5, 6;
+      delete from spend_supplier_year where council_org_id = any(councils);
+      insert into spend_supplier_year (council_org_id, fy_start, supplier_id, classification, payments, amount_pence)
+        select p.council_org_id, extract(year from (p.payment_date - interval '3 months'))::int, p.supplier_id,
+          s.classification, count(*), sum(p.amount_pence)
+        from spend_payment p join spend_supplier s on s.id = p.supplier_id
+        where p.council_org_id = any(councils)
+        group by 1, 2, 3, 4;
+    end
+    $$;
+
+    select spend_summary_refresh(null);
+  `.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    drop function if exists spend_summary_refresh(text[]);
+    drop table if exists spend_supplier_year, spend_summary;
+  `.execute(db);
+}

@@ -10,6 +10,7 @@ import { clean } from '../../../imports/values.ts';
 import { formatMoney, penceToDecimal } from '../../../kernel/money.ts';
 import type { AuditService } from '../../audit/service.ts';
 import type { PlaceService } from '../../place/service.ts';
+import { refreshSummaries } from '../summary/queries.ts';
 import { type ColumnMapping, headerSignature } from './columns.ts';
 import { explicitMapping, mappingFor, spendFormat } from './format.ts';
 import { localAuthorityName } from './local-authorities.ts';
@@ -223,6 +224,8 @@ export function createSpendImportService({
       { userId: run.options.userId, action: 'spend.import', entityType: 'spend_import', entityId: id, detail },
       trx,
     );
+    // The council's figures change with its payments, in the same transaction: all of them or none.
+    await refreshSummaries(trx, [council]);
   }
 
   function importerFor(run: ImportRun): Importer<SpendRow> {

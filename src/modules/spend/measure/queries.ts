@@ -4,7 +4,9 @@ import { organisations } from '../../organisations/read-models.ts';
 import { councils } from '../../place/read-models.ts';
 
 // The spend measure's SQL: sums are integer pence and shares are numeric decimals, both computed by the database.
-// Each figure is one query over spend's tables and the read models of the place and the directory.
+// Figures come from the summaries (spend_summary by council, year, quarter, service area and classification;
+// spend_supplier_year by council, year and supplier), never from the payments, so a page reads thousands of rows
+// at any council's volume. The summaries are rebuilt with the payments and the decisions (summary/queries.ts).
 
 /** Classifications that can be left out of the denominator. */
 export const excludable = ['redacted', 'public_body'] as const;
@@ -20,26 +22,22 @@ function percentOf(numerator: RawBuilder<unknown>, denominator: RawBuilder<unkno
   return sql<string | null>`round(100 * (${numerator})::numeric / nullif((${denominator})::numeric, 0), 2)::text`;
 }
 
-/** True for payments inside the denominator. */
+/** True for summary rows inside the denominator. */
 function inDenominator(exclude: readonly Excludable[]) {
   if (exclude.length === 0) return sql<boolean>`true`;
-  return sql<boolean>`s.classification not in (${sql.join(exclude.map((e) => sql.lit(e)))})`;
+  return sql<boolean>`m.classification not in (${sql.join(exclude.map((e) => sql.lit(e)))})`;
 }
 
-/** The denominator and the VCS sum of a group of payments `p` to suppliers `s`. */
+/** Pence of the summary rows `m` of these classifications. */
+const amountOf = (...classifications: string[]) =>
+  sql`coalesce(sum(m.amount_pence) filter (where m.classification in (${sql.join(classifications.map((c) => sql.lit(c)))})), 0)`;
+
+/** The denominator and the VCS sum of a group of summary rows `m`. */
 function sums(exclude: readonly Excludable[]) {
   return {
-    den: sql`coalesce(sum(p.amount_pence) filter (where ${inDenominator(exclude)}), 0)`,
-    vcs: sql`coalesce(sum(p.amount_pence) filter (where s.classification = 'vcs'), 0)`,
+    den: sql`coalesce(sum(m.amount_pence) filter (where ${inDenominator(exclude)}), 0)`,
+    vcs: amountOf('vcs'),
   };
-}
-
-// Payment dates shifted back three months put April–March into one calendar year and quarters in order.
-const fyStart = sql<number>`extract(year from (p.payment_date - interval '3 months'))::int`;
-const fyQuarter = sql<number>`(floor((extract(month from (p.payment_date - interval '3 months')) - 1) / 3) + 1)::int`;
-
-function fyRange(fy: number) {
-  return sql`p.payment_date >= make_date(${q(fy)}, 4, 1) and p.payment_date < make_date(${q(fy + 1)}, 4, 1)`;
 }
 
 /** Totals per council and financial year. */
@@ -59,18 +57,18 @@ export async function yearTotalRows(db: Database, councilIds: string[], exclude:
     share_percent: string | null;
     is_demo: boolean;
   }>`
-    select p.council_org_id as council, ${fyStart} as fy_start, count(*)::int as payments,
-      sum(p.amount_pence)::bigint as total,
+    select m.council_org_id as council, m.fy_start, sum(m.payments)::int as payments,
+      sum(m.amount_pence)::bigint as total,
       ${den}::bigint as denominator,
       ${vcs}::bigint as vcs,
-      coalesce(sum(p.amount_pence) filter (where s.classification in ('uncertain', 'unresolved')), 0)::bigint as uncertain,
-      coalesce(sum(p.amount_pence) filter (where s.classification = 'redacted'), 0)::bigint as redacted,
-      coalesce(sum(p.amount_pence) filter (where s.classification = 'public_body'), 0)::bigint as public_body,
+      ${amountOf('uncertain', 'unresolved')}::bigint as uncertain,
+      ${amountOf('redacted')}::bigint as redacted,
+      ${amountOf('public_body')}::bigint as public_body,
       ${shareOf(vcs, den)} as share,
       ${percentOf(vcs, den)} as share_percent,
-      bool_or(p.is_demo) as is_demo
-    from spend_payment p join spend_supplier s on s.id = p.supplier_id
-    where p.council_org_id in (${sql.join(councilIds)})
+      bool_or(m.is_demo) as is_demo
+    from spend_summary m
+    where m.council_org_id in (${sql.join(councilIds)})
     group by 1, 2
     order by 1, 2
   `.execute(db);
@@ -88,12 +86,12 @@ export async function quarterRows(db: Database, council: string, exclude: readon
     share: string | null;
     share_percent: string | null;
   }>`
-    select ${fyStart} as fy_start, ${fyQuarter} as quarter,
+    select m.fy_start, m.quarter::int as quarter,
       ${den}::bigint as denominator, ${vcs}::bigint as vcs,
-      coalesce(sum(p.amount_pence) filter (where s.classification in ('uncertain', 'unresolved')), 0)::bigint as uncertain,
+      ${amountOf('uncertain', 'unresolved')}::bigint as uncertain,
       ${shareOf(vcs, den)} as share, ${percentOf(vcs, den)} as share_percent
-    from spend_payment p join spend_supplier s on s.id = p.supplier_id
-    where p.council_org_id = ${council}
+    from spend_summary m
+    where m.council_org_id = ${council}
     group by 1, 2 order by 1, 2
   `.execute(db);
   return rows;
@@ -108,19 +106,26 @@ export async function serviceAreaRows(db: Database, council: string, fy: number,
     share: string | null;
     share_percent: string | null;
   }>`
-    select coalesce(nullif(btrim(p.department), ''), 'Not stated') as department,
+    select m.department,
       ${den}::bigint as denominator, ${vcs}::bigint as vcs,
       ${shareOf(vcs, den)} as share, ${percentOf(vcs, den)} as share_percent
-    from spend_payment p join spend_supplier s on s.id = p.supplier_id
-    where p.council_org_id = ${council} and ${fyRange(fy)}
+    from spend_summary m
+    where m.council_org_id = ${council} and m.fy_start = ${q(fy)}
     group by 1 order by 2 desc, 1
   `.execute(db);
   return rows;
 }
 
+/** The year's VCS suppliers `y`, each with its supplier `s` and the directory's organisation `o` (size band, name). */
+function vcsSuppliersOfYear(db: Database, council: string, fy: number) {
+  return sql`spend_supplier_year y join spend_supplier s on s.id = y.supplier_id
+    left join (${organisations(db)}) o on o.id = s.organisation_id
+    where y.council_org_id = ${council} and y.fy_start = ${q(fy)} and y.classification = 'vcs'`;
+}
+
 /** Spend with the VCS by the size band of the organisation paid (through the directory's read model). */
 export async function sizeBandRows(db: Database, council: string, fy: number, denominatorPence: number) {
-  const vcs = sql`sum(p.amount_pence)`;
+  const vcs = sql`sum(y.amount_pence)`;
   const { rows } = await sql<{
     band: string;
     vcs: number;
@@ -130,11 +135,9 @@ export async function sizeBandRows(db: Database, council: string, fy: number, de
   }>`
     select coalesce(o.size_band, 'unknown') as band, ${vcs}::bigint as vcs,
       count(distinct coalesce(o.id::text, 's' || s.id::text))::int as organisations,
-      ${percentOf(vcs, sql`sum(sum(p.amount_pence)) over ()`)} as of_vcs,
+      ${percentOf(vcs, sql`sum(sum(y.amount_pence)) over ()`)} as of_vcs,
       ${percentOf(vcs, sql`${denominatorPence}::bigint`)} as of_denominator
-    from spend_payment p join spend_supplier s on s.id = p.supplier_id
-    left join (${organisations(db)}) o on o.id = s.organisation_id
-    where p.council_org_id = ${council} and ${fyRange(fy)} and s.classification = 'vcs'
+    from ${vcsSuppliersOfYear(db, council, fy)}
     group by 1
   `.execute(db);
   return rows;
@@ -150,10 +153,8 @@ export async function topRecipientRows(db: Database, council: string, fy: number
     payments: number;
   }>`
     select o.id as organisation_id, o.slug, coalesce(o.name, min(s.name)) as name, o.size_band,
-      sum(p.amount_pence)::bigint as vcs, count(*)::int as payments
-    from spend_payment p join spend_supplier s on s.id = p.supplier_id
-    left join (${organisations(db)}) o on o.id = s.organisation_id
-    where p.council_org_id = ${council} and ${fyRange(fy)} and s.classification = 'vcs'
+      sum(y.amount_pence)::bigint as vcs, sum(y.payments)::int as payments
+    from ${vcsSuppliersOfYear(db, council, fy)}
     group by o.id, o.slug, o.name, o.size_band, case when o.id is null then s.id end
     order by 5 desc, 3
     limit ${q(limit)}
@@ -239,9 +240,9 @@ export async function councilsWithSpend(db: Database) {
       (select count(*) from published_vcs_share v where v.council_org_id = c.org_id)::int as published
     from (${councils(db)}) c
     left join (
-      select council_org_id, count(*) as payments, min(payment_date) as first_date, max(payment_date) as last_date,
-        bool_or(is_demo) as is_demo
-      from spend_payment group by 1
+      select council_org_id, sum(payments) as payments, min(first_date) as first_date,
+        max(last_date) as last_date, bool_or(is_demo) as is_demo
+      from spend_summary group by 1
     ) p on p.council_org_id = c.org_id
     where c.is_place or c.is_neighbour or p.payments > 0
     order by c.is_place desc, c.name
@@ -251,7 +252,12 @@ export async function councilsWithSpend(db: Database) {
 
 /** Whether any spend or published figure is demonstration data. */
 export async function anyDemo(db: Database): Promise<boolean> {
-  const p = await db.selectFrom('spend_payment').select('id').where('is_demo', '=', true).limit(1).executeTakeFirst();
+  const p = await db
+    .selectFrom('spend_summary')
+    .select('council_org_id')
+    .where('is_demo', '=', true)
+    .limit(1)
+    .executeTakeFirst();
   const v = await db
     .selectFrom('published_vcs_share')
     .select('id')

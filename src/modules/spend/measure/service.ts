@@ -2,6 +2,7 @@ import type { Database } from '../../../db/index.ts';
 import type { AuditService } from '../../audit/service.ts';
 import { labelFor, sizeBands } from '../../place/codelists.ts';
 import type { PlaceConfig } from '../../place/config.ts';
+import { refreshSummaries } from '../summary/queries.ts';
 import { type NeighbourFigure, neighbourFigure, type YearTotals } from './neighbours.ts';
 import { financialYearLabel, percentToFraction, quarterLabel, quarterShortLabel } from './periods.ts';
 import * as q from './queries.ts';
@@ -297,6 +298,16 @@ export function createSpendMeasureService({
       });
       return { ok: true };
     },
+
+    /**
+     * Rebuilds the summaries the figures are read from: the councils named, or every council. Imports, resolution
+     * runs and decisions rebuild their councils themselves; this is for a change made elsewhere (a merge of
+     * organisations that moves suppliers) and for the command line.
+     */
+    refreshSummaries: (councils?: readonly string[], trx: Database = db) =>
+      trx.isTransaction
+        ? refreshSummaries(trx, councils)
+        : trx.transaction().execute((t) => refreshSummaries(t, councils)),
 
     /** The place's configured population and where it comes from, for the methodology. */
     populationSource: place.council.populationSource ?? null,

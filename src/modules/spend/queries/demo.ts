@@ -2,13 +2,16 @@ import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Database } from '../../../db/index.ts';
 import type { DB } from '../../../db/schema.ts';
 import { people } from '../../accounts/read-models.ts';
+import { councilsWithDemoPayments, refreshSummaries } from '../summary/queries.ts';
 
 // The demo loader's queries on spend (src/seed): demo imports, payments, suppliers and published figures are marked
 // `is_demo`; real imports and their suppliers stay.
 
 /** Deletes the demo spend (and demo published figures); a demo supplier that real payments use stays. */
 export async function deleteDemoSpend(trx: Database): Promise<void> {
+  const councils = await councilsWithDemoPayments(trx);
   await trx.deleteFrom('spend_payment').where('is_demo', '=', true).execute();
+  await refreshSummaries(trx, councils);
   await trx.deleteFrom('spend_import').where('is_demo', '=', true).execute();
   await sql`delete from spend_supplier s where s.is_demo
     and not exists (select 1 from spend_payment p where p.supplier_id = s.id)`.execute(trx);
@@ -41,8 +44,16 @@ export async function insertDemoImport(trx: Database, row: Insertable<DB['spend_
 export const insertDemoPayments = (trx: Database, rows: Insertable<DB['spend_payment']>[]) =>
   trx.insertInto('spend_payment').values(rows).execute();
 
-export const setImportTotals = (trx: Database, id: string, totals: Updateable<DB['spend_import']>) =>
-  trx.updateTable('spend_import').set(totals).where('id', '=', id).execute();
+/** Completes a demo import: its totals, and its council's summaries rebuilt. */
+export async function setImportTotals(trx: Database, id: string, totals: Updateable<DB['spend_import']>) {
+  const row = await trx
+    .updateTable('spend_import')
+    .set(totals)
+    .where('id', '=', id)
+    .returning('council_org_id')
+    .executeTakeFirstOrThrow();
+  await refreshSummaries(trx, [row.council_org_id]);
+}
 
 /** Adds a published figure; one already held for the council and year is left as it is. */
 export const insertDemoPublishedShare = (trx: Database, row: Insertable<DB['published_vcs_share']>) =>

@@ -4,6 +4,7 @@ import type { AuditService } from '../../audit/service.ts';
 import { identifierCandidates } from '../../organisations/identifiers.ts';
 import type { NameKeyService } from '../../organisations/name-keys.ts';
 import { normaliseSupplierName } from '../names.ts';
+import { refreshSummaries } from '../summary/queries.ts';
 import { resolveSuppliers } from './cascade.ts';
 import { scoreLabels } from './evaluate.ts';
 import { explainTrigram } from './matching.ts';
@@ -51,6 +52,7 @@ export function createSpendResolutionService({
     await db.transaction().execute(async (trx) => {
       await q.saveOutcomes(trx, outcomes);
       if (!suppliers.length) return;
+      await refreshSummaries(trx, [councilOrgId]);
       const detail = { suppliers: suppliers.length, byClassification, again: options.again ?? false };
       await audit.record(
         { userId: null, action: 'spend.suppliers_resolved', entityType: 'council', entityId: councilOrgId, detail },
@@ -81,6 +83,7 @@ export function createSpendResolutionService({
     const note = input.note ?? '';
     let rows = 0;
     await db.transaction().execute(async (trx) => {
+      const councils = new Set<string>();
       for (const key of keys) {
         const decidedAt = await q.upsertDecision(trx, { ...input, key, organisationId, note });
         const affected = await q.suppliersWithKey(trx, key);
@@ -89,6 +92,7 @@ export function createSpendResolutionService({
           affected.map((a) => outcomeOfDecision(a.id, input.decision, organisationId, note, decidedAt)),
         );
         rows += affected.length;
+        for (const a of affected) councils.add(a.council_org_id);
         const was = affected.map((a) => ({ id: a.id, council: a.council_org_id, was: a.classification }));
         await audit.record(
           {
@@ -101,6 +105,8 @@ export function createSpendResolutionService({
           trx,
         );
       }
+      // Every council with the name counts its payments again, in the decision's transaction.
+      await refreshSummaries(trx, [...councils]);
     });
     return { names: keys.length, rows };
   }
