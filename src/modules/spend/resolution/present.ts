@@ -17,6 +17,15 @@ const LABELS: Record<string, string> = {
 /** A classification (or the queue's "any") in words. */
 export const labelFor = (value: string): string => LABELS[value] ?? value;
 
+const DECISIONS: Record<string, string> = {
+  vcs: 'A VCS organisation',
+  not_vcs: 'Not VCS',
+  organisation: 'An organisation in the directory',
+};
+
+/** A person's decision on a supplier, in words. */
+export const decisionLabel = (value: string | undefined): string => (value && DECISIONS[value]) || 'No decision';
+
 type Payment = {
   payment_date: Date | string;
   expense_type: string | null;

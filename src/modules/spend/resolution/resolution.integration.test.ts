@@ -130,9 +130,38 @@ describe('the resolution cascade', () => {
 
     const detail = await officer.get(`/spend/suppliers/${big}`);
     expect(detail.statusCode).toBe(200);
-    expect(detail.body).toContain('decided');
+    expect(detail.body).toContain('decided: A VCS organisation');
+    expect(detail.body).not.toMatch(/decided\W+vcs/);
     const resident = await t.as('resident');
     expect((await resident.get('/spend/review')).statusCode).toBe(403);
+  });
+
+  it('titles the review pages, gives them a main area, says what to fix and confirms a saved decision', async () => {
+    const id = await supplier('Unclear Services', { pence: 700 });
+    const officer = await t.as('officer');
+    const main = /<main[^>]*id="main-content"/;
+    const queue = await officer.get('/spend/review');
+    expect(queue.body).toMatch(/<title>Suppliers to review – /);
+    expect(queue.body).toMatch(main);
+    const page = await officer.get(`/spend/suppliers/${id}`);
+    expect(page.body).toMatch(/<title>Unclear Services – /);
+    expect(page.body).toMatch(main);
+
+    // Nothing chosen: the same page again, with an error summary saying what to do.
+    const empty = await officer.post('/spend/review', { supplier: String(id), from: 'supplier' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toMatch(/<title>Error: Unclear Services – /);
+    expect(empty.body).toContain('govuk-error-summary');
+    expect(empty.body).toContain('href="#decision">Select whether this supplier is a VCS organisation');
+    const none = await officer.post('/spend/review', {});
+    expect(none.body).toContain('href="#suppliers">Select at least one supplier');
+
+    const saved = await officer.post('/spend/review', { supplier: String(id), from: 'supplier', decision: 'not_vcs' });
+    expect(saved.headers.location).toBe(`/spend/suppliers/${id}`);
+    const after = await officer.get(`/spend/suppliers/${id}`);
+    expect(after.body).toContain('govuk-notification-banner--success');
+    expect(after.body).toContain('Decision saved for 1 supplier');
+    expect(after.body).toContain('decided: Not VCS');
   });
 
   it('matches a register name however the council writes its legal form or its trustees', async () => {

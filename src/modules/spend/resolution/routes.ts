@@ -4,7 +4,7 @@ import { isUuid } from '../../../kernel/ids.ts';
 import { asArray } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { SUPPLIER_REVIEWERS as REVIEWERS } from './access.ts';
-import { labelFor, latestPaymentsTable } from './present.ts';
+import { decisionLabel, labelFor, latestPaymentsTable } from './present.ts';
 
 const SHOWN = ['uncertain', 'unresolved', 'vcs', 'not_vcs', 'public_body', 'redacted', 'any'] as const;
 
@@ -35,6 +35,7 @@ const routes: ModuleRoutes = async (app, { services }) => {
     });
     const found = q.q ? await resolution.searchOrganisations(q.q) : [];
     return reply.status(status).view('spend/resolution/views/queue.njk', {
+      title: 'Suppliers to review',
       queue: { ...queue, rows: queue.rows.map((r) => ({ ...r, classificationLabel: labelFor(r.classification) })) },
       councils,
       council: q.council ?? '',
@@ -48,20 +49,48 @@ const routes: ModuleRoutes = async (app, { services }) => {
 
   app.get('/spend/review', { config: { access: REVIEWERS } }, async (request, reply) => renderQueue(request, reply));
 
+  /** One supplier's page, with the errors of a decision that could not be saved. */
+  async function renderSupplier(reply: FastifyReply, id: number, extra: Record<string, unknown> = {}, status = 200) {
+    const found = Number.isSafeInteger(id) && id > 0 ? await resolution.supplier(id) : null;
+    if (!found)
+      return reply.errorPage(404, 'Supplier not found', [
+        'There is no supplier with that number. Go back to the review queue.',
+      ]);
+    return reply.status(status).view('spend/resolution/views/supplier.njk', {
+      title: found.supplier.name,
+      backLink: '/spend/review',
+      ...found,
+      latest: found.recent.length ? latestPaymentsTable(found.recent) : undefined,
+      label: labelFor(found.supplier.classification),
+      decisionLabel,
+      evidenceJson: JSON.stringify(found.supplier.evidence, null, 2),
+      ...extra,
+    });
+  }
+
   app.post('/spend/review', { config: { access: REVIEWERS } }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const ids = asArray(body.supplier as string | string[] | undefined)
       .map(Number)
       .filter((n) => Number.isInteger(n) && n > 0);
+    // The decision form on a supplier's own page comes back to that page.
+    const onSupplier = body.from === 'supplier' && ids.length === 1 ? ids[0]! : null;
     const decision = String(body.decision ?? '');
     const organisationId = String(body.organisation ?? '').trim();
-    const errors: { text: string; href: string }[] = [];
-    if (!ids.length) errors.push({ text: 'Select at least one supplier', href: '#suppliers' });
+    const errors: Record<string, string> = {};
+    if (!ids.length) errors.suppliers = 'Select at least one supplier by ticking its box in the table';
     if (!['vcs', 'not_vcs', 'organisation'].includes(decision))
-      errors.push({ text: 'Select what the suppliers are', href: '#decision' });
+      errors.decision = onSupplier
+        ? 'Select whether this supplier is a VCS organisation, not VCS, or an organisation in the directory'
+        : 'Select whether the ticked suppliers are VCS organisations, not VCS, or an organisation in the directory';
     if (decision === 'organisation' && !isUuid(organisationId))
-      errors.push({ text: 'Choose the organisation the suppliers are', href: '#organisation' });
-    if (errors.length) return renderQueue(request, reply, { errorList: errors }, 400);
+      errors.organisation =
+        'Enter the organisation’s reference: copy it from a candidate, or find it by name or number';
+    if (Object.keys(errors).length) {
+      const errorList = Object.entries(errors).map(([field, text]) => ({ text, href: `#${field}` }));
+      const extra = { errors, errorList, values: body };
+      return onSupplier ? renderSupplier(reply, onSupplier, extra, 400) : renderQueue(request, reply, extra, 400);
+    }
     const result = await resolution.decide({
       supplierIds: ids,
       decision: decision as 'vcs' | 'not_vcs' | 'organisation',
@@ -69,30 +98,18 @@ const routes: ModuleRoutes = async (app, { services }) => {
       note: String(body.note ?? '').slice(0, 500),
       userId: request.user?.id ?? null,
     });
+    const saved = `Decision saved for ${result.names} ${result.names === 1 ? 'supplier' : 'suppliers'} (${result.rows} ${result.rows === 1 ? 'row' : 'rows'} across councils). Future imports will use it.`;
+    if (onSupplier) return reply.seeOther(`/spend/suppliers/${onSupplier}`, saved);
     const back = new URLSearchParams();
     const query = queueQuery.safeParse(request.query);
     if (query.success && query.data.council) back.set('council', query.data.council);
     if (query.success && query.data.show) back.set('show', query.data.show);
-    return reply.seeOther(
-      `/spend/review${back.size ? `?${back}` : ''}`,
-      `Decision saved for ${result.names} ${result.names === 1 ? 'supplier' : 'suppliers'} (${result.rows} ${result.rows === 1 ? 'row' : 'rows'} across councils). Future imports will use it.`,
-    );
+    return reply.seeOther(`/spend/review${back.size ? `?${back}` : ''}`, saved);
   });
 
-  app.get('/spend/suppliers/:id', { config: { access: REVIEWERS } }, async (request, reply) => {
-    const id = Number((request.params as { id: string }).id);
-    const found = Number.isSafeInteger(id) && id > 0 ? await resolution.supplier(id) : null;
-    if (!found)
-      return reply.errorPage(404, 'Supplier not found', [
-        'There is no supplier with that number. Go back to the review queue.',
-      ]);
-    return reply.view('spend/resolution/views/supplier.njk', {
-      ...found,
-      latest: found.recent.length ? latestPaymentsTable(found.recent) : undefined,
-      label: labelFor(found.supplier.classification),
-      evidenceJson: JSON.stringify(found.supplier.evidence, null, 2),
-    });
-  });
+  app.get('/spend/suppliers/:id', { config: { access: REVIEWERS } }, async (request, reply) =>
+    renderSupplier(reply, Number((request.params as { id: string }).id)),
+  );
 };
 
 export default routes;
