@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../../db/index.ts';
 import { byLikeness, type Candidate } from './outcomes.ts';
 import { allNameKeys, namesWithKeys, trigramQuery, trigramSettings } from './queries.ts';
-import { TrigramIndex } from './trigram-join.ts';
+import { searchInWorker } from './trigram-search.ts';
 
 // Suppliers' name keys against the directory's names: exact, then by trigram similarity.
 
@@ -40,14 +40,16 @@ export async function exactMatches(db: Database, keys: string[]): Promise<Map<st
  */
 async function blockedTrigramMatches(db: Database, keys: string[]): Promise<Map<string, Candidate[]>> {
   const entries = await allNameKeys(db);
-  const index = new TrigramIndex(
+  // Seconds of comparing at a register's volume: done in a worker thread, off the event loop.
+  const { matches } = await searchInWorker(
     entries.map((e) => e.key),
+    keys,
     TRIGRAM_CANDIDATE,
   );
   const result = new Map<string, Candidate[]>();
-  for (const key of keys) {
+  for (const [k, key] of keys.entries()) {
     const best = new Map<string, Candidate>();
-    for (const { index: i, similarity } of index.search(key)) {
+    for (const { index: i, similarity } of matches[k]!) {
       const e = entries[i]!;
       // Most similar first, so an organisation's first hit is its best.
       if (best.has(e.organisation_id)) continue;
