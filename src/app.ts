@@ -11,7 +11,8 @@ export type AppOptions = { config: Config; place: PlaceConfig; services: Service
 export async function buildApp({ config, place, services, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
-    trustProxy: config.env === 'production',
+    // Forwarded headers are believed only from the proxies named in TRUST_PROXY: by default, from none.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -24,3 +25,6 @@ export async function buildApp({ config, place, services, logger }: AppOptions):
   });
   return app;
 }
+
+/** Trusts the nearest `hops` proxies, as Fastify does for a number (which its types do not accept). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;

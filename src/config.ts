@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 // Every setting comes from the environment; production refuses to start without the secrets it needs.
@@ -19,6 +20,14 @@ const schema = z
     STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     REQUEST_CONCURRENCY: z.coerce.number().int().positive().default(32),
     REQUEST_QUEUE: z.coerce.number().int().min(0).default(64),
+    // The proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated, or a number of hops.
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .default('')
+      .refine((value) => parseTrustProxy(value) !== null, {
+        message: 'must be addresses or CIDR ranges separated by commas, or a number of proxies, like 1',
+      }),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -48,7 +57,23 @@ export type Config = {
    * how many more may wait for a turn before the rest are asked to come back later (503).
    */
   requests: { statementTimeoutMs: number; concurrency: number; queue: number };
+  /** Fastify's trustProxy: false (the client's address is the socket's), a number of hops, or proxy addresses. */
+  trustProxy: false | number | string[];
 };
+
+/** TRUST_PROXY read as Fastify's trustProxy, or null when it is not valid. Empty trusts no proxy. */
+export function parseTrustProxy(value: string): false | number | string[] | null {
+  if (value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value) === 0 ? false : Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  const valid = entries.every((entry) => {
+    const [address, bits, extra] = entry.split('/');
+    if (!address || extra !== undefined || !isIP(address)) return false;
+    if (bits === undefined) return true;
+    return /^\d+$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128);
+  });
+  return valid ? entries : null;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -76,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.REQUEST_CONCURRENCY,
       queue: e.REQUEST_QUEUE,
     },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY) ?? false,
   };
 }
