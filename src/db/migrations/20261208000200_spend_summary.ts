@@ -8,13 +8,14 @@ import { type Kysely, sql } from 'kysely';
 // rebuild.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    -- By council, financial year, quarter, service area, and the share's definitions: the supplier's
-    -- classification (vcs, uncertain, public_body, redacted, …) and whether it is confirmed.
+    -- By council, financial year and the share's definitions (the supplier's classification: vcs, uncertain,
+    -- public_body, redacted, …; and whether it is confirmed), in two groupings of the same payments: by quarter
+    -- (department '') and by service area (quarter 0). Never by both at once, which would multiply the rows.
     create table spend_summary (
       council_org_id text not null,
       fy_start integer not null, -- the financial year by the year it starts in: 2024 is 2024-25
-      quarter smallint not null, -- 1 is April to June
-      department text not null, -- 'Not stated' where the file has none
+      quarter smallint not null, -- 1 is April to June; 0 on the service-area rows
+      department text not null, -- 'Not stated' where the file has none; '' on the quarter rows
       classification text not null,
       confirmed boolean not null, -- decided by a person, or by an identifier or an exact name match
       payments integer not null,
@@ -51,16 +52,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       delete from spend_summary where council_org_id = any(councils);
       insert into spend_summary (council_org_id, fy_start, quarter, department, classification, confirmed,
           payments, amount_pence, first_date, last_date, is_demo)
-        select p.council_org_id,
-          extract(year from (p.payment_date - interval '3 months'))::int,
-          (floor((extract(month from (p.payment_date - interval '3 months')) - 1) / 3) + 1)::int,
-          coalesce(nullif(btrim(p.department), ''), 'Not stated'),
-          s.classification,
-          coalesce(s.method in ('decision', 'identifier', 'exact'), false),
-          count(*), sum(p.amount_pence), min(p.payment_date), max(p.payment_date), bool_or(p.is_demo)
-        from spend_payment p join spend_supplier s on s.id = p.supplier_id
-        where p.council_org_id = any(councils)
-        group by 1, 2, 3, 4, 5, 6;
+        select council_org_id, fy_start, coalesce(quarter, 0), coalesce(department, ''), classification, confirmed,
+          count(*), sum(amount_pence), min(payment_date), max(payment_date), bool_or(is_demo)
+        from (
+          select p.council_org_id, p.amount_pence, p.payment_date, p.is_demo,
+            extract(year from (p.payment_date - interval '3 months'))::int as fy_start,
+            (floor((extract(month from (p.payment_date - interval '3 months')) - 1) / 3) + 1)::int as quarter,
+            coalesce(nullif(btrim(p.department), ''), 'Not stated') as department,
+            s.classification,
+            coalesce(s.method in ('decision', 'identifier', 'exact'), false) as confirmed
+          from spend_payment p join spend_supplier s on s.id = p.supplier_id
+          where p.council_org_id = any(councils)
+        ) x
+        group by grouping sets ((council_org_id, fy_start, quarter, classification, confirmed),
+          (council_org_id, fy_start, department, classification, confirmed));
       delete from spend_supplier_year where council_org_id = any(councils);
       insert into spend_supplier_year (council_org_id, fy_start, supplier_id, classification, payments, amount_pence)
         select p.council_org_id, extract(year from (p.payment_date - interval '3 months'))::int, p.supplier_id,

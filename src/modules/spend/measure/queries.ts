@@ -4,9 +4,10 @@ import { organisations } from '../../organisations/read-models.ts';
 import { councils } from '../../place/read-models.ts';
 
 // The spend measure's SQL: sums are integer pence and shares are numeric decimals, both computed by the database.
-// Figures come from the summaries (spend_summary by council, year, quarter, service area and classification;
-// spend_supplier_year by council, year and supplier), never from the payments, so a page reads thousands of rows
-// at any council's volume. The summaries are rebuilt with the payments and the decisions (summary/queries.ts).
+// Figures come from the summaries, never from the payments, so a page reads hundreds of rows at any council's
+// volume: spend_summary by council, year and classification, and by quarter (its rows with department '') or by
+// service area (its rows with quarter 0); spend_supplier_year by council, year and supplier. The summaries are
+// rebuilt with the payments and the decisions (summary/queries.ts).
 
 /** Classifications that can be left out of the denominator. */
 export const excludable = ['redacted', 'public_body'] as const;
@@ -68,7 +69,7 @@ export async function yearTotalRows(db: Database, councilIds: string[], exclude:
       ${percentOf(vcs, den)} as share_percent,
       bool_or(m.is_demo) as is_demo
     from spend_summary m
-    where m.council_org_id in (${sql.join(councilIds)})
+    where m.council_org_id in (${sql.join(councilIds)}) and m.department = ''
     group by 1, 2
     order by 1, 2
   `.execute(db);
@@ -91,7 +92,7 @@ export async function quarterRows(db: Database, council: string, exclude: readon
       ${amountOf('uncertain', 'unresolved')}::bigint as uncertain,
       ${shareOf(vcs, den)} as share, ${percentOf(vcs, den)} as share_percent
     from spend_summary m
-    where m.council_org_id = ${council}
+    where m.council_org_id = ${council} and m.department = ''
     group by 1, 2 order by 1, 2
   `.execute(db);
   return rows;
@@ -110,7 +111,7 @@ export async function serviceAreaRows(db: Database, council: string, fy: number,
       ${den}::bigint as denominator, ${vcs}::bigint as vcs,
       ${shareOf(vcs, den)} as share, ${percentOf(vcs, den)} as share_percent
     from spend_summary m
-    where m.council_org_id = ${council} and m.fy_start = ${q(fy)}
+    where m.council_org_id = ${council} and m.fy_start = ${q(fy)} and m.quarter = 0
     group by 1 order by 2 desc, 1
   `.execute(db);
   return rows;
@@ -242,7 +243,7 @@ export async function councilsWithSpend(db: Database) {
     left join (
       select council_org_id, sum(payments) as payments, min(first_date) as first_date,
         max(last_date) as last_date, bool_or(is_demo) as is_demo
-      from spend_summary group by 1
+      from spend_summary where department = '' group by 1
     ) p on p.council_org_id = c.org_id
     where c.is_place or c.is_neighbour or p.payments > 0
     order by c.is_place desc, c.name
