@@ -1,4 +1,5 @@
-// The one way to show a table: a model rendered by GOV.UK's table macro and downloadable as CSV.
+// The one way to show a table: a model rendered by `appTable` (web/views/table.njk: GOV.UK's table in a region of
+// its own that scrolls sideways on a narrow screen) and downloadable as CSV.
 
 export type Column<Row> = {
   header: string;

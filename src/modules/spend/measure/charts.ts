@@ -3,6 +3,9 @@ import { line } from 'd3-shape';
 
 // Charts drawn on the server as SVG: scales and paths from d3, markup here. Every chart is an image with a title
 // and a description for screen readers, and the page puts the same figures in a table right after it.
+// Each chart is drawn twice: once for a wide screen, and once laid out for a narrow one (labels above the bars,
+// fewer labels along an axis), which the stylesheet shows instead below 769 pixels. Scaling the wide drawing down
+// to a phone would shrink its text to about 6 pixels; the narrow one keeps it at about 13 pixels at 320 pixels wide.
 // Colours keep at least 3:1 against white for shapes and 4.5:1 for text; only presentation attributes are used,
 // since the content security policy forbids inline styles.
 
@@ -12,6 +15,8 @@ const HIGHLIGHT = '#00594f';
 const REFERENCE = '#d4351c';
 const GRID = '#b1b4b6';
 const WIDTH = 680;
+/** The narrow drawing's width: about the width it is shown at on a phone 320 pixels wide, so its text stays 14px. */
+export const NARROW_WIDTH = 300;
 
 function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -38,11 +43,23 @@ export function labelLines(text: string, perLine: number): string[] {
 // About the widest a character of the 14px labels runs (bold included), so that a label fits the room it has.
 const CHARACTER_WIDTH = 8.2;
 
-function frame(id: string, title: string, description: string, height: number, body: string): string {
-  return (
-    `<svg class="app-chart" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${WIDTH} ${height}" ` +
+type Drawing = { width: number; height: number; body: string };
+
+/** The chart's two drawings, each an image with the same title and description; the stylesheet shows one. */
+function frame(id: string, title: string, description: string, wide: Drawing, narrow: Drawing): string {
+  const svg = (kind: string, idOf: string, d: Drawing) =>
+    `<svg class="app-chart app-chart--${kind}" role="img" aria-labelledby="${idOf}-title ${idOf}-desc" viewBox="0 0 ${d.width} ${d.height}" ` +
     `width="100%" preserveAspectRatio="xMinYMin meet" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" font-size="14" xmlns="http://www.w3.org/2000/svg">` +
-    `<title id="${id}-title">${esc(title)}</title><desc id="${id}-desc">${esc(description)}</desc>${body}</svg>`
+    `<title id="${idOf}-title">${esc(title)}</title><desc id="${idOf}-desc">${esc(description)}</desc>${d.body}</svg>`;
+  return svg('wide', id, wide) + svg('narrow', `${id}-narrow`, narrow);
+}
+
+/** A key for a dashed line drawn across a narrow chart: a short stretch of the line, then its label. */
+function dashedKey(label: string, y: number): string {
+  const lines = labelLines(label, Math.floor((NARROW_WIDTH - 34) / CHARACTER_WIDTH));
+  return (
+    `<line x1="0" x2="24" y1="${y - 5}" y2="${y - 5}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>` +
+    `<text fill="${INK}">${lines.map((text, n) => `<tspan x="32" y="${y + n * 18}">${esc(text)}</tspan>`).join('')}</text>`
   );
 }
 
@@ -97,7 +114,53 @@ export function barChart(input: {
       `<text x="${rx}" y="${top - 12}" text-anchor="middle" fill="${INK}">${esc(input.reference.label)}</text>`;
   }
   const axis = `<line x1="${labelWidth}" x2="${labelWidth}" y1="${top - 4}" y2="${height - 8}" stroke="${INK}"/>`;
-  return frame(input.id, input.title, input.description, height, rows + axis + reference);
+  return frame(
+    input.id,
+    input.title,
+    input.description,
+    { width: WIDTH, height, body: rows + axis + reference },
+    narrowBars(input.bars, input.reference ?? null),
+  );
+}
+
+/** Bars for a narrow screen: each label above its bar, across the whole width, and the value after the bar. */
+function narrowBars(bars: Bar[], reference: { value: number; label: string } | null): Drawing {
+  const LINE = 18;
+  const perLine = Math.floor(NARROW_WIDTH / CHARACTER_WIDTH);
+  const key = reference ? labelLines(reference.label, Math.floor((NARROW_WIDTH - 34) / CHARACTER_WIDTH)).length : 0;
+  const top = reference ? key * LINE + 12 : 4;
+  // Room after the longest bar for the longest value.
+  const valueRoom = Math.max(...bars.map((b) => b.valueText.length), 1) * CHARACTER_WIDTH + 8;
+  const max = Math.max(...bars.map((b) => b.value), reference?.value ?? 0, 0) || 1;
+  const x = scaleLinear()
+    .domain([0, max])
+    .range([0, NARROW_WIDTH - valueRoom]);
+  let y = top;
+  const rows = bars
+    .map((bar) => {
+      const lines = labelLines(bar.label, perLine);
+      const label = `<text fill="${INK}"${bar.highlight ? ' font-weight="bold"' : ''}>${lines
+        .map((text, n) => `<tspan x="0" y="${y + 14 + n * LINE}">${esc(text)}</tspan>`)
+        .join('')}</text>`;
+      const barTop = y + lines.length * LINE + 4;
+      const w = Math.max(0, x(Math.max(0, bar.value)));
+      y = barTop + 20 + 12;
+      return (
+        label +
+        `<rect x="0" y="${barTop}" width="${w.toFixed(1)}" height="20" fill="${bar.highlight ? HIGHLIGHT : BAR}"/>` +
+        `<text x="${(w + 6).toFixed(1)}" y="${barTop + 15}" fill="${INK}">${esc(bar.valueText)}</text>`
+      );
+    })
+    .join('');
+  const height = y;
+  let referenceLine = '';
+  if (reference) {
+    const rx = x(reference.value).toFixed(1);
+    referenceLine =
+      dashedKey(reference.label, 14) +
+      `<line x1="${rx}" x2="${rx}" y1="${top - 4}" y2="${height - 4}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>`;
+  }
+  return { width: NARROW_WIDTH, height, body: rows + referenceLine };
 }
 
 /** A line over time (percentages), with an optional target drawn as a dashed line. */
@@ -163,7 +226,82 @@ export function lineChart(input: {
     input.id,
     input.title,
     input.description,
-    height,
-    `${grid}${axis}${target}<path d="${path}" fill="none" stroke="${BAR}" stroke-width="3"/>${dots}${labels}`,
+    {
+      width: WIDTH,
+      height,
+      body: `${grid}${axis}${target}<path d="${path}" fill="none" stroke="${BAR}" stroke-width="3"/>${dots}${labels}`,
+    },
+    narrowLine(input.points, input.target ?? null, format),
   );
+}
+
+/**
+ * A line for a narrow screen: the target's label as a key above the plot rather than beside its line, and only as
+ * many labels along the bottom as fit side by side.
+ */
+function narrowLine(
+  points: { label: string; value: number | null }[],
+  target: { value: number; label: string } | null,
+  format: (v: number) => string,
+): Drawing {
+  const key = target ? labelLines(target.label, Math.floor((NARROW_WIDTH - 34) / CHARACTER_WIDTH)).length : 0;
+  const top = target ? key * 18 + 16 : 12;
+  const plotHeight = 180;
+  const bottom = top + plotHeight;
+  const height = bottom + 30;
+  const values = points.map((p) => p.value).filter((v): v is number => v !== null);
+  const max = Math.max(...values, target?.value ?? 0, 0) || 1;
+  const y = scaleLinear()
+    .domain([0, max * 1.15])
+    .nice()
+    .range([bottom, top]);
+  const ticks = y.ticks(4);
+  const left = Math.max(...ticks.map((t) => format(t).length)) * CHARACTER_WIDTH + 8;
+  const right = NARROW_WIDTH - 4;
+  const widest = Math.max(...points.map((p) => p.label.length), 1) * CHARACTER_WIDTH + 8;
+  const inset = Math.min(widest / 2, 30);
+  const x = scalePoint()
+    .domain(points.map((_, i) => String(i)))
+    .range([left + inset, right - inset]);
+  const every = Math.max(1, Math.ceil((points.length * widest) / (right - left)));
+  const at = (i: number) => x(String(i)) ?? 0;
+  const grid = ticks
+    .map((t) => {
+      const yy = y(t).toFixed(1);
+      return (
+        `<line x1="${left}" x2="${right}" y1="${yy}" y2="${yy}" stroke="${GRID}" stroke-width="1"/>` +
+        `<text x="${left - 6}" y="${(y(t) + 5).toFixed(1)}" text-anchor="end" fill="${INK}">${esc(format(t))}</text>`
+      );
+    })
+    .join('');
+  const labels = points
+    .map((p, i) =>
+      i % every === 0
+        ? `<text x="${at(i).toFixed(1)}" y="${bottom + 22}" text-anchor="middle" fill="${INK}">${esc(p.label)}</text>`
+        : '',
+    )
+    .join('');
+  const path =
+    line<{ value: number | null; i: number }>()
+      .defined((d) => d.value !== null)
+      .x((d) => at(d.i))
+      .y((d) => y(d.value ?? 0))(points.map((p, i) => ({ value: p.value, i }))) ?? '';
+  const dots = points
+    .map((p, i) =>
+      p.value === null ? '' : `<circle cx="${at(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" fill="${BAR}"/>`,
+    )
+    .join('');
+  let targetLine = '';
+  if (target) {
+    const ty = y(target.value).toFixed(1);
+    targetLine =
+      dashedKey(target.label, 14) +
+      `<line x1="${left}" x2="${right}" y1="${ty}" y2="${ty}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>`;
+  }
+  const axis = `<line x1="${left}" x2="${right}" y1="${bottom}" y2="${bottom}" stroke="${INK}"/>`;
+  return {
+    width: NARROW_WIDTH,
+    height,
+    body: `${grid}${axis}${targetLine}<path d="${path}" fill="none" stroke="${BAR}" stroke-width="3"/>${dots}${labels}`,
+  };
 }
