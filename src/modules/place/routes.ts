@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ADMIN } from '../../web/access.ts';
-import { parseForm } from '../../web/forms.ts';
+import { formOnce, parseForm } from '../../web/forms.ts';
 import type { ModuleRoutes } from '../../web/module.ts';
 
 const priorityForm = z.object({
@@ -58,7 +58,8 @@ const routes: ModuleRoutes = async (app, { services }) => {
       const id = isNew ? undefined : Number(request.params.id);
       if (id !== undefined && !Number.isInteger(id))
         return reply.errorPage(404, 'Page not found', ['There is no such priority.']);
-      await services.place.savePriority(request.user!.id, { id, ...form.data });
+      const once = formOnce(request.body, 'local_priority.add', request.user!.id);
+      await services.place.savePriority(request.user!.id, { id, ...form.data }, once);
       return reply.seeOther('/admin/priorities', 'Priority saved');
     },
   );

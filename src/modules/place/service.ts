@@ -1,10 +1,12 @@
 import type { Database } from '../../db/index.ts';
+import { createMutate, type Once } from '../../kernel/mutation.ts';
 import type { AuditService } from '../audit/service.ts';
 import { codelists } from './codelists.ts';
 import type { PlaceConfig } from './config.ts';
 import * as q from './queries.ts';
 
 export function createPlaceService({ db, place, audit }: { db: Database; place: PlaceConfig; audit: AuditService }) {
+  const mutate = createMutate({ db, audit });
   return {
     config: place,
     codelists,
@@ -37,26 +39,28 @@ export function createPlaceService({ db, place, audit }: { db: Database; place: 
       return q.listPriorities(db, options.includeInactive ?? false);
     },
 
+    /** Adds a priority (a form sent twice adds it once: `once`) or changes one; answers with its id. */
     async savePriority(
       actorId: string,
       input: { id?: number | undefined; title: string; description: string; active: boolean },
+      once?: Once,
     ): Promise<number> {
-      return db.transaction().execute(async (trx) => {
-        let id = input.id;
-        if (id) await q.updatePriority(trx, id, input);
-        else id = await q.insertPriority(trx, input);
-        await audit.record(
-          {
+      return (await mutate(
+        async (trx, effects) => {
+          let id = input.id;
+          if (id) await q.updatePriority(trx, id, input);
+          else id = await q.insertPriority(trx, input);
+          effects.audit({
             userId: actorId,
             action: input.id ? 'update' : 'create',
             entityType: 'local_priority',
             entityId: String(id),
             detail: input,
-          },
-          trx,
-        );
-        return id;
-      });
+          });
+          return id;
+        },
+        { once: input.id ? undefined : once },
+      )) as number;
     },
   };
 }
