@@ -26,5 +26,6 @@ parentPort!.once('message', ({ names, keys, threshold }: SearchRequest) => {
     indexes: Int32Array.from(indexes),
     similarities: Float64Array.from(similarities),
   };
-  parentPort!.postMessage(reply, [reply.offsets.buffer, reply.indexes.buffer, reply.similarities.buffer]);
+  const buffers = [reply.offsets.buffer, reply.indexes.buffer, reply.similarities.buffer] as ArrayBuffer[];
+  parentPort!.postMessage(reply, buffers);
 });
