@@ -148,7 +148,8 @@ function narrowBars(bars: Bar[], reference: { value: number; label: string } | n
       return (
         label +
         `<rect x="0" y="${barTop}" width="${w.toFixed(1)}" height="20" fill="${bar.highlight ? HIGHLIGHT : BAR}"/>` +
-        `<text x="${(w + 6).toFixed(1)}" y="${barTop + 15}" fill="${INK}">${esc(bar.valueText)}</text>`
+        // Edged in white, so that the value stays readable where the dashed line crosses it.
+        `<text x="${(w + 6).toFixed(1)}" y="${barTop + 15}" fill="${INK}" stroke="#ffffff" stroke-width="4" paint-order="stroke">${esc(bar.valueText)}</text>`
       );
     })
     .join('');
@@ -256,7 +257,8 @@ function narrowLine(
     .nice()
     .range([bottom, top]);
   const ticks = y.ticks(4);
-  const left = Math.max(...ticks.map((t) => format(t).length)) * CHARACTER_WIDTH + 8;
+  // Room for the widest value on the axis ("%" runs wider than the average character), and a gap.
+  const left = Math.max(...ticks.map((t) => format(t).length)) * CHARACTER_WIDTH + 16;
   const right = NARROW_WIDTH - 4;
   const widest = Math.max(...points.map((p) => p.label.length), 1) * CHARACTER_WIDTH + 8;
   const inset = Math.min(widest / 2, 30);
