@@ -1,6 +1,10 @@
 // HTTP benchmark: the real app, seeded with the borough-scale demo data, on the embedded database and on PostgreSQL.
 // The server runs in a child process so the load generator does not share its event loop.
 //   npm run bench:http                 (BENCH_SECONDS=5 per run, BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)
+//   BENCH_DATABASES=postgres           only one of pglite, postgres
+//   BENCH_SPEND_PAYMENTS=1000000       the spend scale (bench/support/spend-scale.ts), on PostgreSQL
+// A scale is a function in bench/support/ that loads its volume into the seeded database and names the routes it
+// adds: listed in `scales` below, run by serve() in order, its routes measured after the key pages.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,17 +19,23 @@ import { openDatabase } from '../src/db/index.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { loadPlace } from '../src/modules/place/config.ts';
 import { seedDemo } from '../src/seed/demo.ts';
-import { createServices } from '../src/services.ts';
+import { createServices, type Services } from '../src/services.ts';
+import { type Scale, spendScale } from './support/spend-scale.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = [1, 16, 64];
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DATABASES = (process.env.BENCH_DATABASES ?? 'pglite,postgres').split(',');
+
+/** The optional scales, each loaded when its environment variable asks for it. */
+const scales: ((services: Services, target: { embedded: boolean }) => Promise<Scale | null>)[] = [spendScale];
 
 type Ready = {
   port: number;
   seed: { organisations: number; users: number; memberships: number; seconds: number };
   sample: { name: string; slug: string; query: string };
+  scales: Scale[];
 };
 
 /** Two slips a person might make typing a name: a letter dropped from the longest word, two letters swapped in another. */
@@ -78,6 +88,11 @@ async function serve(): Promise<void> {
     .where('legal_form', '=', 'cio')
     .orderBy('slug')
     .executeTakeFirstOrThrow();
+  const loaded: Scale[] = [];
+  for (const scale of scales) {
+    const s = await scale(services, { embedded: !databaseUrl });
+    if (s) loaded.push(s);
+  }
   await sql`analyze`.execute(handle.db);
   const app = await buildApp({ config, place, services, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -87,6 +102,7 @@ async function serve(): Promise<void> {
     port,
     seed: { ...summary, seconds: Math.round(seedSeconds * 100) / 100 },
     sample: { ...org, query: misspell(org.name) },
+    scales: loaded,
   };
   process.send!(ready);
   process.on('message', async (message) => {
@@ -111,10 +127,22 @@ type Row = {
   errors: number;
 };
 
+/** The scales' settings (BENCH_SPEND_PAYMENTS and the like), passed on to the server. */
+const scaleSettings = () =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([k, v]) => k.startsWith('BENCH_') && v !== undefined),
+  ) as Record<string, string>;
+
 function startServer(env: Record<string, string>): Promise<{ ready: Ready; stop(): Promise<void> }> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), [], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BENCH_ROLE: 'server', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ...scaleSettings(),
+        BENCH_ROLE: 'server',
+        ...env,
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.once('error', reject);
@@ -156,16 +184,18 @@ async function drained(url: string) {
 async function benchTarget(database: string, env: Record<string, string>, rows: Row[]) {
   process.stderr.write(`\n${database}: seeding the borough-scale demo data and starting the server…\n`);
   const server = await startServer(env);
-  const { port, sample, seed } = server.ready;
+  const { port, sample, seed, scales: loaded } = server.ready;
   process.stderr.write(
     `${database}: seeded ${seed.organisations} organisations, ${seed.users} accounts, ${seed.memberships} memberships in ${seed.seconds} s\n`,
   );
+  for (const s of loaded) process.stderr.write(`${database}: ${s.name} scale ${JSON.stringify(s.info)}\n`);
   const base = `http://127.0.0.1:${port}`;
   const routes = [
     { route: 'home page', path: '/' },
     { route: 'directory search (misspelt name)', path: `/organisations?q=${encodeURIComponent(sample.query)}` },
     { route: 'organisation page', path: `/organisations/${sample.slug}` },
     { route: 'static file (ceiling)', path: '/assets/app.css' },
+    ...loaded.flatMap((s) => s.routes),
   ];
   // Whether the search finds the organisation despite the slips, for the record beside the timings.
   const found = (await (await fetch(base + routes[1]!.path)).text()).includes(`/organisations/${sample.slug}"`);
@@ -199,7 +229,7 @@ async function benchTarget(database: string, env: Record<string, string>, rows: 
   } finally {
     await server.stop();
   }
-  return { seed, sample: { ...sample, found } };
+  return { seed, sample: { ...sample, found }, scales: loaded.map((s) => ({ name: s.name, ...(s.info as object) })) };
 }
 
 async function main(): Promise<void> {
@@ -208,23 +238,27 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const targets: Record<string, unknown> = {};
 
-  const dir = mkdtempSync(join(tmpdir(), 'partnership-bench-'));
-  try {
-    targets.pglite = await benchTarget('PGlite', { BENCH_DATA_DIR: join(dir, 'data') }, rows);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  if (DATABASES.includes('pglite')) {
+    const dir = mkdtempSync(join(tmpdir(), 'partnership-bench-'));
+    try {
+      targets.pglite = await benchTarget('PGlite', { BENCH_DATA_DIR: join(dir, 'data') }, rows);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   let admin: Awaited<ReturnType<typeof openDatabase>> | undefined;
-  try {
-    admin = await openDatabase({ databaseUrl: ADMIN_URL, poolSize: 1 });
-    await sql`select 1`.execute(admin.db);
-  } catch (error) {
-    await admin?.close().catch(() => {});
-    admin = undefined;
-    const reason = `PostgreSQL at ${ADMIN_URL} is not reachable (${(error as Error).message}); skipped it.`;
-    process.stderr.write(`\n${reason} Set BENCH_DATABASE_URL to benchmark a server.\n`);
-    targets.postgres = { skipped: reason };
+  if (DATABASES.includes('postgres')) {
+    try {
+      admin = await openDatabase({ databaseUrl: ADMIN_URL, poolSize: 1 });
+      await sql`select 1`.execute(admin.db);
+    } catch (error) {
+      await admin?.close().catch(() => {});
+      admin = undefined;
+      const reason = `PostgreSQL at ${ADMIN_URL} is not reachable (${(error as Error).message}); skipped it.`;
+      process.stderr.write(`\n${reason} Set BENCH_DATABASE_URL to benchmark a server.\n`);
+      targets.postgres = { skipped: reason };
+    }
   }
   if (admin) {
     const name = `pp_bench_${randomBytes(4).toString('hex')}`;

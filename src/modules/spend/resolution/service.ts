@@ -4,7 +4,7 @@ import type { AuditService } from '../../audit/service.ts';
 import { identifierCandidates } from '../../organisations/identifiers.ts';
 import type { NameKeyService } from '../../organisations/name-keys.ts';
 import { normaliseSupplierName } from '../names.ts';
-import { refreshSummaries } from '../summary/queries.ts';
+import { applyToSummaries, refreshSummaries } from '../summary/queries.ts';
 import { resolveSuppliers } from './cascade.ts';
 import { scoreLabels } from './evaluate.ts';
 import { explainTrigram } from './matching.ts';
@@ -83,16 +83,18 @@ export function createSpendResolutionService({
     const note = input.note ?? '';
     let rows = 0;
     await db.transaction().execute(async (trx) => {
-      const councils = new Set<string>();
       for (const key of keys) {
         const decidedAt = await q.upsertDecision(trx, { ...input, key, organisationId, note });
         const affected = await q.suppliersWithKey(trx, key);
+        // The figures of every council with the name move with it, in the decision's transaction.
+        const ids = affected.map((a) => a.id);
+        await applyToSummaries(trx, ids, -1);
         await q.saveOutcomes(
           trx,
           affected.map((a) => outcomeOfDecision(a.id, input.decision, organisationId, note, decidedAt)),
         );
+        await applyToSummaries(trx, ids, 1);
         rows += affected.length;
-        for (const a of affected) councils.add(a.council_org_id);
         const was = affected.map((a) => ({ id: a.id, council: a.council_org_id, was: a.classification }));
         await audit.record(
           {
@@ -105,8 +107,6 @@ export function createSpendResolutionService({
           trx,
         );
       }
-      // Every council with the name counts its payments again, in the decision's transaction.
-      await refreshSummaries(trx, [...councils]);
     });
     return { names: keys.length, rows };
   }

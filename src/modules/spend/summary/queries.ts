@@ -11,6 +11,17 @@ export async function refreshSummaries(trx: Database, councils?: readonly string
   await sql`select spend_summary_refresh(${list})`.execute(trx);
 }
 
+/**
+ * Takes these suppliers' payments out of the summaries (sign -1, before their classification changes) or puts
+ * them back (+1, after): a decision's change costs the suppliers' payments, not the council's.
+ */
+export async function applyToSummaries(trx: Database, supplierIds: readonly number[], sign: 1 | -1): Promise<void> {
+  if (supplierIds.length === 0) return;
+  await sql`select spend_summary_apply(array[${sql.join(supplierIds.map((id) => sql`${id}::bigint`))}], ${sql.lit(sign)})`.execute(
+    trx,
+  );
+}
+
 /** Councils with demo payments, whose summaries change when the demo goes. */
 export async function councilsWithDemoPayments(trx: Database): Promise<string[]> {
   const { rows } = await sql<{ council_org_id: string }>`
