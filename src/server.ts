@@ -7,6 +7,14 @@ import type { Runtime } from './runtime.ts';
 export async function startServer(runtime: Runtime): Promise<FastifyInstance> {
   const { config, place, services } = runtime;
   const app = await buildApp({ config, place, services });
+  // Uploads a crash left behind go now, not a day later (after `buildApp`, whose start closes abandoned imports).
+  app.addHook('onReady', async () => {
+    const removed = await services.jobs.clearUploadsLeftBehind().catch((error) => {
+      app.log.warn({ err: error }, 'clearing uploads left behind failed');
+      return 0;
+    });
+    if (removed) app.log.info({ files: removed }, 'removed uploads left behind when the platform last stopped');
+  });
   const timer = setInterval(() => {
     services.outbox.deliverPending().catch((error) => app.log.error({ err: error }, 'outbox delivery failed'));
   }, 5000);

@@ -10,6 +10,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { refuseIfAbandoned } from './budget.ts';
 
 // PGlite is one connection; a queue hands it to one Kysely connection at a time,
 // so a transaction holds it until commit or rollback. Savepoints are plain SQL.
@@ -63,8 +64,17 @@ class PGliteDriver implements Driver {
 
   async init(): Promise<void> {}
 
+  // The embedded database cannot cancel a statement once it runs (nor time it out), so this is what a request's
+  // budget can do here: a request whose client has gone away does not start new queries, nor wait its turn for them.
   async acquireConnection(): Promise<DatabaseConnection> {
+    refuseIfAbandoned();
     const release = await this.#queue.acquire();
+    try {
+      refuseIfAbandoned();
+    } catch (error) {
+      release();
+      throw error;
+    }
     const connection = new PGliteConnection(this.pg);
     this.#releases.set(connection, release);
     return connection;

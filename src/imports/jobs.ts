@@ -1,7 +1,9 @@
+import { withoutBudget } from '../db/budget.ts';
 import type { Database } from '../db/index.ts';
 import { isUuid } from '../kernel/ids.ts';
 import { failureMessageFor } from './messages.ts';
 import * as q from './queries/jobs.ts';
+import { clearUploadsLeftBehind } from './uploads.ts';
 
 /**
  * Background import jobs, one `job` row each, shared by every module that imports files uploaded on a page:
@@ -134,7 +136,9 @@ export function createJobs({ db }: { db: Database }) {
         await q.markCommitted(db, jobId);
       },
     };
-    const task = (async () => {
+    // The import outlives the request that started it: it runs without that request's statement timeout, and goes
+    // on when the person closes the page.
+    const task = withoutBudget(async () => {
       try {
         const outcome = await work(context);
         await progress.flush();
@@ -152,9 +156,9 @@ export function createJobs({ db }: { db: Database }) {
           .failed?.(message, error, jobId)
           .catch((e) => console.warn(`Could not record the failure of import job ${jobId}:`, e));
       }
-    })();
+    });
     running.set(jobId, { task, controller });
-    heartbeat ??= setInterval(beat, HEARTBEAT_MS).unref();
+    heartbeat ??= withoutBudget(() => setInterval(beat, HEARTBEAT_MS).unref());
     void task.finally(() => {
       running.delete(jobId);
       if (!running.size && heartbeat) {
@@ -245,6 +249,17 @@ export function createJobs({ db }: { db: Database }) {
         message: RESTARTED_MESSAGE,
         messageAfterSaving: RESTARTED_AFTER_SAVING_MESSAGE,
       });
+    },
+
+    /**
+     * Removes the uploads a stopped process left behind, when the server starts rather than a day later: every file
+     * in the upload folders that no open job needs. A file written in the last minute is left alone, as another
+     * process on this machine may be receiving it. Returns how many were removed.
+     */
+    async clearUploadsLeftBehind(options: { now?: number; root?: string } = {}): Promise<number> {
+      const keep = new Set(await q.openJobPaths(db));
+      const before = new Date((options.now ?? Date.now()) - STALE_AFTER_MS);
+      return clearUploadsLeftBehind({ before, keep, ...(options.root ? { root: options.root } : {}) });
     },
 
     /** Resolves when every job of this process has ended (for tests and shutdown). */

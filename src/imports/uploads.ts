@@ -35,3 +35,37 @@ export async function removeStrayUploads(
   }
   return removed;
 }
+
+/** Every upload folder (`uploadFolder`) and a ZIP's extracted entry are named so, in the temporary folder. */
+const UPLOAD_FOLDER = /^partnership-[a-z0-9-]+-uploads$/;
+const EXTRACTED_ENTRY = /^partnership-zip-[0-9a-f-]+$/;
+
+/**
+ * Removes what imports left in the temporary folder when a process stopped mid-way: files in every upload folder
+ * and extracted ZIP entries, last written before `before`, except `keep` (uploads that open jobs still need).
+ * Returns how many.
+ */
+export async function clearUploadsLeftBehind({
+  before,
+  keep = new Set(),
+  root = tmpdir(),
+}: {
+  before: Date;
+  keep?: ReadonlySet<string>;
+  root?: string;
+}): Promise<number> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const path = join(root, name);
+    if (UPLOAD_FOLDER.test(name)) removed += await removeStrayUploads(path, { before, keep });
+    else if (EXTRACTED_ENTRY.test(name) && !keep.has(path)) {
+      const info = await stat(path).catch(() => undefined);
+      if (info?.isFile() && info.mtimeMs < before.getTime()) {
+        await rm(path, { force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
+}

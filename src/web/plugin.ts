@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -12,6 +13,8 @@ import { isStaffRole } from '../kernel/roles.ts';
 import type { CurrentUser, SessionService } from '../modules/accounts/sessions.ts';
 import type { PlaceConfig } from '../modules/place/config.ts';
 import { type Access, allows } from './access.ts';
+import { RETRY_AFTER_SECONDS, registerRequestBudget } from './budget.ts';
+import { controlCharacterMessages, hasControlCharacters } from './control-characters.ts';
 import { createViewEnvironment, govukAssets, govukDist } from './views.ts';
 
 declare module 'fastify' {
@@ -37,6 +40,12 @@ export type WebOptions = { config: Config; place: PlaceConfig; sessions: Session
 
 /** The routes every page needs: who may call what, for the permission matrix test. */
 export type RouteEntry = { method: string; url: string; access: Access };
+
+/** What ties a CSRF token to its session: a hash of the session's token (never the token), or "anonymous". */
+const csrfSessionOf = (request: FastifyRequest) =>
+  request.user && request.sessionToken
+    ? createHash('sha256').update(request.sessionToken).digest('base64url')
+    : 'anonymous';
 
 function navigationFor(user: CurrentUser | null, path: string) {
   const items = [
@@ -84,9 +93,12 @@ async function web(app: FastifyInstance, { config, place, sessions }: WebOptions
     },
     strictTransportSecurity: config.secureCookies,
   });
+  // A token is tied to the session it was made for: one from another session (or from before signing in) is refused.
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' },
+    csrfOpts: { hmacKey: createHmac('sha256', config.sessionSecret).update('csrf').digest() },
+    getUserInfo: csrfSessionOf,
     getToken: (req: FastifyRequest) =>
       ((req.body as Record<string, string> | undefined)?._csrf ??
         (req.headers['x-csrf-token'] as string | undefined) ??
@@ -123,7 +135,7 @@ async function web(app: FastifyInstance, { config, place, sessions }: WebOptions
 
   app.decorateReply('view', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     const request = this.request;
-    const csrfToken = this.generateCsrf();
+    const csrfToken = this.generateCsrf({ userInfo: csrfSessionOf(request) });
     const flash = request.cookies[FLASH_COOKIE];
     if (flash) this.clearCookie(FLASH_COOKIE, { path: '/' });
     const html = env.render(template, {
@@ -168,9 +180,20 @@ async function web(app: FastifyInstance, { config, place, sessions }: WebOptions
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, access });
   });
 
+  // First, so that everything after it (the session too) runs within the request's time budget.
+  registerRequestBudget(app, config);
+
   app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.budget === false) return; // /health needs no session
     request.sessionToken = request.cookies[SESSION_COOKIE];
     request.user = await sessions.load(request.sessionToken);
+  });
+
+  app.addHook('preValidation', async (request, reply) => {
+    if (![request.query, request.params, request.body].some((value) => hasControlCharacters(value))) return;
+    if (request.url.startsWith('/api/') || request.url.startsWith('/open-data/'))
+      return reply.code(400).send({ error: controlCharacterMessages.paragraphs[0] });
+    return reply.errorPage(400, controlCharacterMessages.title, controlCharacterMessages.paragraphs);
   });
 
   app.addHook('preHandler', async (request, reply) => {
@@ -205,7 +228,14 @@ async function web(app: FastifyInstance, { config, place, sessions }: WebOptions
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
+    // A query stopped by the request's statement timeout: the page took too long, and may not next time.
+    const timedOut = error.code === '57014' && !request.budget?.signal.aborted;
+    const status = timedOut ? 503 : (error.statusCode ?? 500);
+    // Nobody is left to answer when the client went away (its queries were cancelled for that reason).
+    if (error.code === 'CLIENT_GONE' || request.budget?.signal.aborted) {
+      request.log.info({ err: { message: error.message, code: error.code } }, 'request abandoned by its client');
+      return reply.code(499).send();
+    }
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ err: { message: error.message, code: error.code } }, 'request refused');
     const wantsJson = request.url.startsWith('/api/') || request.url.startsWith('/open-data/');
@@ -218,6 +248,12 @@ async function web(app: FastifyInstance, { config, place, sessions }: WebOptions
     if (status === 413 || error.code === 'FST_REQ_FILE_TOO_LARGE' || error.code === 'FST_FILES_LIMIT') {
       return reply.errorPage(413, 'The file is too large', [
         `Files must be smaller than ${Math.round(config.uploadLimitBytes / 1024 / 1024)} MB. Split the file or compress it as a ZIP and try again.`,
+      ]);
+    }
+    if (timedOut) {
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return reply.errorPage(503, 'Sorry, this page is taking too long', [
+        'The service is busy or this page asked for a lot of data. Try again in a few seconds, or narrow your search.',
       ]);
     }
     if (status === 429) {

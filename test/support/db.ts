@@ -11,23 +11,35 @@ import { withDatabase } from './global-setup.ts';
  */
 export async function testDatabase(): Promise<DatabaseHandle> {
   if (process.env.TEST_DB === 'postgres') {
-    const url = process.env.TEST_DATABASE_URL!;
-    const template = inject('postgresTemplate');
-    const name = `${template}_${randomBytes(4).toString('hex')}`;
-    const admin = await openDatabase({ databaseUrl: url, poolSize: 1 });
-    await sql.raw(`create database ${name} template ${template}`).execute(admin.db);
-    await admin.close();
-    const handle = await openDatabase({ databaseUrl: withDatabase(url, name), poolSize: 4 });
+    const database = await postgresTestDatabase();
+    const handle = await openDatabase({ databaseUrl: database.url, poolSize: 4 });
     return {
       ...handle,
       async close() {
         await handle.close();
-        const a = await openDatabase({ databaseUrl: url, poolSize: 1 });
-        await sql.raw(`drop database if exists ${name} with (force)`).execute(a.db);
-        await a.close();
+        await database.drop();
       },
     };
   }
   const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
   return openDatabase({ snapshot });
+}
+
+/** A new, migrated PostgreSQL database copied from the run's template, by its address (e.g. for a server process). */
+export async function postgresTestDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL!;
+  const template = inject('postgresTemplate');
+  const name = `${template}_${randomBytes(4).toString('hex')}`;
+  const admin = await openDatabase({ databaseUrl: url, poolSize: 1 });
+  await sql.raw(`create database ${name} template ${template}`).execute(admin.db);
+  await admin.close();
+  return {
+    url: withDatabase(url, name),
+    name,
+    async drop() {
+      const a = await openDatabase({ databaseUrl: url, poolSize: 1 });
+      await sql.raw(`drop database if exists ${name} with (force)`).execute(a.db);
+      await a.close();
+    },
+  };
 }

@@ -121,3 +121,13 @@ export async function failStale(
   if (options.mine.length) query = query.where('id', 'not in', options.mine);
   return (await query.returning('id').execute()).length;
 }
+
+/** The uploaded files that open jobs (running, or waiting for a person) still need: their `summary.input.path`. */
+export async function openJobPaths(db: Database): Promise<string[]> {
+  const rows = await db
+    .selectFrom('job')
+    .select(sql<string | null>`summary -> 'input' ->> 'path'`.as('path'))
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
+  return rows.flatMap((r) => (r.path ? [r.path] : []));
+}
