@@ -46,6 +46,7 @@ async function call(method: string, url: string, role: Role | null, withCsrf = t
   const cookies = [withCsrf ? csrf.cookie : ''];
   if (role) cookies.push(`sid=${(await t.services.sessions.create(userIds.get(role)!)).token}`);
   const isGet = method === 'GET' || method === 'HEAD';
+  const token = withCsrf && role && !isGet ? await tokenFor(cookies.join('; ')) : csrf.token;
   return t.app.inject({
     method: method as 'GET',
     url,
@@ -53,8 +54,16 @@ async function call(method: string, url: string, role: Role | null, withCsrf = t
       cookie: cookies.filter(Boolean).join('; '),
       ...(isGet ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
     },
-    ...(isGet ? {} : { payload: withCsrf ? `_csrf=${encodeURIComponent(csrf.token)}` : '' }),
+    ...(isGet ? {} : { payload: withCsrf ? `_csrf=${encodeURIComponent(token)}` : '' }),
   });
+}
+
+/** A CSRF token is tied to its session: the one a page shows to that session, with the shared secret. */
+async function tokenFor(cookie: string): Promise<string> {
+  const page = await t.app.inject({ method: 'GET', url: '/cookies', headers: { cookie } });
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  if (!token) throw new Error('A signed-in page did not give a CSRF token');
+  return token;
 }
 
 function judge(

@@ -50,6 +50,7 @@ export const tableOwners = {
   user_session: 'accounts',
   user_token: 'accounts',
   sign_in_attempt: 'accounts',
+  account_throttle: 'accounts',
   organisation: 'organisations',
   organisation_identifier: 'organisations',
   organisation_name: 'organisations',

@@ -78,6 +78,27 @@ export interface SignInAttemptTable {
   at: Generated<Date>;
 }
 
+export type ThrottleScope =
+  | 'pair'
+  | 'account'
+  | 'ip'
+  | 'reset_address'
+  | 'reset_ip'
+  | 'register_address'
+  | 'register_ip';
+
+export interface AccountThrottleTable {
+  scope: ThrottleScope;
+  key: string;
+  count: Generated<number>;
+  accounts: Generated<number>;
+  window_started_at: Timestamp;
+  last_at: NullableTimestamp;
+  locked_until: NullableTimestamp;
+  lock_notified_at: NullableTimestamp;
+  known_until: NullableTimestamp;
+}
+
 export interface OrganisationTable {
   id: Generated<string>;
   slug: string;
@@ -693,6 +714,7 @@ export interface DB {
   user_session: UserSessionTable;
   user_token: UserTokenTable;
   sign_in_attempt: SignInAttemptTable;
+  account_throttle: AccountThrottleTable;
   organisation: OrganisationTable;
   organisation_identifier: OrganisationIdentifierTable;
   organisation_name: OrganisationNameTable;

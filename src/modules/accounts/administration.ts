@@ -2,7 +2,6 @@ import type { Database } from '../../db/index.ts';
 import type { Role } from '../../db/schema.ts';
 import { type AccountContext, type Initiator, type Problem, problem, sourceOf } from './context.ts';
 import { invitationMessage } from './emails.ts';
-import { hashPassword } from './passwords.ts';
 import * as q from './queries.ts';
 import { normaliseEmail, passwordProblem } from './rules.ts';
 
@@ -121,7 +120,7 @@ export function createAdministration(ctx: AccountContext) {
     token: string,
     input: { name: string; password: string },
   ): Promise<Session | Problem> {
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await ctx.passwords.hash(input.password);
     const result = await mutate(async (trx, effects) => {
       const row = await ctx.consumeToken(trx, token, 'invitation');
       if (!row?.role) return problem('token', 'This invitation has expired or has already been used');
@@ -175,7 +174,7 @@ export function createAdministration(ctx: AccountContext) {
       const weak = passwordProblem(input.password, { email, name: input.name });
       if (weak) return problem('password', weak);
     }
-    const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+    const passwordHash = input.password === undefined ? null : await ctx.passwords.hash(input.password);
     return mutate(async (trx, effects) => {
       const created = await q.insertUser(trx, {
         email,

@@ -4,10 +4,11 @@ import type { Database } from '../../db/index.ts';
 import type { Role } from '../../db/schema.ts';
 import { createMutate } from '../../kernel/mutation.ts';
 import { type Refusal, type RefusalStatus, refusal } from '../../kernel/result.ts';
+import { createSignedLinks } from '../../kernel/signed-links.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { OutboxService } from '../outbox/service.ts';
 import { confirmEmailMessage } from './emails.ts';
-import { hashPassword } from './passwords.ts';
+import { passwords as argon2, type Passwords } from './passwords.ts';
 import * as q from './queries.ts';
 import { normaliseEmail, TOKEN_LIFETIME_MS } from './rules.ts';
 import { hashToken, newToken, type SessionService } from './sessions.ts';
@@ -21,6 +22,10 @@ export type AccountDeps = {
   audit: AuditService;
   outbox: OutboxService;
   sessions: SessionService;
+  /** The clock the sign-in counters read; tests set it. */
+  now?: () => Date;
+  /** How passwords are hashed and checked; tests count the calls. */
+  passwords?: Passwords;
 };
 
 /** Who started a change of accounts: a signed-in person, or the command line (no person). */
@@ -36,13 +41,16 @@ export const sourceOf = (by: Initiator) => (by.source ? { source: by.source } : 
 
 export function createAccountContext(deps: AccountDeps) {
   const { db, config, serviceName, outbox } = deps;
+  const now = deps.now ?? (() => new Date());
+  const passwords = deps.passwords ?? argon2;
+  const signedLinks = createSignedLinks({ secret: config.sessionSecret, now });
   const link = (path: string, token?: string) =>
     `${config.baseUrl}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 
   // Verifying against a real hash when there is no such user keeps a wrong e-mail as slow as a wrong password.
   let dummyHash: Promise<string> | undefined;
   const dummy = () => {
-    dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+    dummyHash ??= passwords.hash(randomBytes(16).toString('hex'));
     return dummyHash;
   };
 
@@ -82,6 +90,9 @@ export function createAccountContext(deps: AccountDeps) {
 
   return {
     ...deps,
+    now,
+    passwords,
+    signedLinks,
     mutate: createMutate(deps),
     link,
     dummy,

@@ -58,6 +58,51 @@ The link works once and stops working after 1 hour. If you did not ask to reset 
   };
 }
 
+/** To an address with no account, when someone asks to reset its password: the same work as a real reset. */
+export function noAccountMessage(o: { serviceName: string; registerLink: string }): Mail {
+  return {
+    kind: 'reset_password_no_account',
+    subject: `Reset your password for ${o.serviceName}`,
+    body: `Someone asked to reset the password of an account with this email address, but there is no account with it.
+
+If you meant to create an account, you can do that here:
+${o.registerLink}
+
+If you did not ask, you can ignore this email.${signature(o.serviceName)}`,
+  };
+}
+
+/** To the owner of a disabled account who asks to reset its password. */
+export function resetUnavailableMessage(o: { serviceName: string; name: string }): Mail {
+  return {
+    kind: 'reset_password_disabled',
+    subject: `Reset your password for ${o.serviceName}`,
+    body: `Dear ${o.name},
+
+Someone asked to reset the password of your account, but your account has been disabled, so its password cannot be reset. Contact an administrator if you think this is wrong.${signature(o.serviceName)}`,
+  };
+}
+
+/** To the owner of an address that has been locked after too many attempts to sign in. */
+export function unlockMessage(o: { serviceName: string; name: string; link: string; resetLink: string }): Mail {
+  return {
+    kind: 'unlock_sign_in',
+    subject: `Someone has been trying to sign in to your account on ${o.serviceName}`,
+    body: `Dear ${o.name},
+
+There have been too many attempts to sign in to your account with a wrong password, so we have stopped anyone signing in to it for 15 minutes, except from a device you have signed in from before.
+
+If it was you, open this link to let you sign in again straight away:
+
+${o.link}
+
+The link works once and stops working after 1 hour.
+
+If it was not you, your password is still safe, but you may want to change it to a longer one:
+${o.resetLink}${signature(o.serviceName)}`,
+  };
+}
+
 export function invitationMessage(o: {
   serviceName: string;
   role: Role;

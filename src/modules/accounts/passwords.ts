@@ -15,3 +15,10 @@ export async function verifyPassword(hashed: string | null, password: string): P
     return false;
   }
 }
+
+export type Passwords = {
+  hash(password: string): Promise<string>;
+  verify(hashed: string | null, password: string): Promise<boolean>;
+};
+
+export const passwords: Passwords = { hash: hashPassword, verify: verifyPassword };

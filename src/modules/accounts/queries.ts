@@ -1,7 +1,7 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
-import type { AppUserTable, Role } from '../../db/schema.ts';
+import type { AccountThrottleTable, AppUserTable, Role, ThrottleScope } from '../../db/schema.ts';
 import { approvedMemberships, organisations } from '../organisations/read-models.ts';
 
 // The SQL of accounts: people, their sessions, one-time links and sign-in attempts.
@@ -160,6 +160,19 @@ export const liveToken = (db: Database, hash: string, purpose: TokenPurpose) =>
     .where('expires_at', '>', new Date())
     .executeTakeFirst();
 
+/** Which of these token hashes are of links that still work (unused and unexpired), whatever their kind. */
+export async function liveTokenIds(db: Database, hashes: string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('user_token')
+    .select('id')
+    .where('id', 'in', hashes)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Ends the unused links of a kind sent to a person (by account) or to an address. */
 export async function retireTokens(db: Database, purpose: TokenPurpose, to: { userId: string } | { email: string }) {
   let query = db
@@ -183,28 +196,127 @@ export const pendingInvitations = (db: Database) =>
     .orderBy('t.created_at', 'desc')
     .execute();
 
-// ---- Sign-in attempts ----
+// ---- Sign-in attempts: the log of every password checked, and the counters that decide whether to check one ----
 
-export async function recentFailures(db: Database, email: string, ip: string, since: Date) {
-  const row = await db
-    .selectFrom('sign_in_attempt')
-    .select((eb) => [
-      eb.fn.count<number>('id').filterWhere(sql<string>`lower(email)`, '=', email).as('email'),
-      eb.fn.count<number>('id').filterWhere('ip', '=', ip).as('ip'),
-    ])
-    .where('succeeded', '=', false)
-    .where('at', '>', since)
-    .where((eb) => eb.or([eb(sql<string>`lower(email)`, '=', email), eb('ip', '=', ip)]))
-    .executeTakeFirstOrThrow();
-  return { email: Number(row.email), ip: Number(row.ip) };
-}
-
-export async function recordAttempt(db: Database, values: { email: string; ip: string; succeeded: boolean }) {
+export async function recordAttempt(db: Database, values: { email: string; ip: string; succeeded: boolean; at: Date }) {
   await db.insertInto('sign_in_attempt').values(values).execute();
 }
 
 export async function forgetAttemptsBefore(db: Database, before: Date) {
   await db.deleteFrom('sign_in_attempt').where('at', '<', before).execute();
+  await db
+    .deleteFrom('account_throttle')
+    .where('last_at', '<', before)
+    .where((eb) => eb.or([eb('known_until', 'is', null), eb('known_until', '<', before)]))
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)]))
+    .execute();
+}
+
+export type CounterKey = { scope: ThrottleScope; key: string };
+type CounterRow = Selectable<AccountThrottleTable>;
+
+/**
+ * The counters named, locked for the rest of the transaction: a parallel attempt on any of them waits here until
+ * this one has written its count. Missing counters are created first, always in the same order, so two attempts
+ * never wait on each other.
+ */
+export async function lockCounters(trx: Database, keys: CounterKey[], now: Date): Promise<CounterRow[]> {
+  const sorted = [...keys].sort((a, b) => `${a.scope} ${a.key}`.localeCompare(`${b.scope} ${b.key}`));
+  await trx
+    .insertInto('account_throttle')
+    .values(sorted.map((k) => ({ scope: k.scope, key: k.key, window_started_at: now })))
+    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+    .execute();
+  return trx
+    .selectFrom('account_throttle')
+    .selectAll()
+    .where((eb) => eb.or(sorted.map((k) => eb.and([eb('scope', '=', k.scope), eb('key', '=', k.key)]))))
+    .orderBy('scope')
+    .orderBy('key')
+    .forUpdate()
+    .execute();
+}
+
+export async function writeCounter(
+  trx: Database,
+  k: CounterKey,
+  values: Omit<Updateable<AccountThrottleTable>, 'scope' | 'key'>,
+) {
+  await trx.updateTable('account_throttle').set(values).where('scope', '=', k.scope).where('key', '=', k.key).execute();
+}
+
+const takeOne = (trx: Database, k: CounterKey, column: 'count' | 'accounts') =>
+  trx
+    .updateTable('account_throttle')
+    .set({ [column]: sql<number>`greatest(${sql.ref(column)} - 1, 0)` })
+    .where('scope', '=', k.scope)
+    .where('key', '=', k.key)
+    .execute();
+
+/** Takes back a counted failure after a right password, under the same locks, so parallel writes cannot lose it. */
+export async function takeBackFailure(
+  db: Database,
+  keys: { pair: CounterKey; account: CounterKey; ip: CounterKey },
+  values: { now: Date; knownUntil: Date; newAccountForIp: boolean },
+) {
+  await db.transaction().execute(async (trx) => {
+    await lockCounters(trx, [keys.account, keys.ip, keys.pair], values.now);
+    await takeOne(trx, keys.account, 'count');
+    if (values.newAccountForIp) await takeOne(trx, keys.ip, 'accounts');
+    await writeCounter(trx, keys.pair, { count: 0, last_at: values.now, known_until: values.knownUntil });
+  });
+}
+
+/** The counter of an address, for the lock its owner may clear. */
+export const counter = (db: Database, k: CounterKey) =>
+  db
+    .selectFrom('account_throttle')
+    .selectAll()
+    .where('scope', '=', k.scope)
+    .where('key', '=', k.key)
+    .executeTakeFirst();
+
+/**
+ * Clears an address's lock and failures; with `lockNotifiedAt`, only while the lock is still that one. True when
+ * this call cleared it.
+ */
+export async function clearLock(trx: Database, k: CounterKey, lockNotifiedAt?: Date) {
+  let query = trx
+    .updateTable('account_throttle')
+    .set({ count: 0, locked_until: null, lock_notified_at: null })
+    .where('scope', '=', k.scope)
+    .where('key', '=', k.key);
+  if (lockNotifiedAt) query = query.where('lock_notified_at', '=', lockNotifiedAt);
+  return Boolean(await query.returning('key').executeTakeFirst());
+}
+
+/** Marks a connection as the owner's, after they proved it from an e-mailed link. */
+export async function markKnown(trx: Database, k: CounterKey, now: Date, knownUntil: Date) {
+  await trx
+    .insertInto('account_throttle')
+    .values({ scope: k.scope, key: k.key, window_started_at: now, last_at: now, known_until: knownUntil })
+    .onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet({ count: 0, known_until: knownUntil }))
+    .execute();
+}
+
+/**
+ * Counts one request against a quota in one statement (an upsert that increments and returns), so parallel
+ * requests each see their own number. A window older than `since` starts again at 1.
+ */
+export async function countRequest(db: Database, k: CounterKey, now: Date, since: Date): Promise<number> {
+  const row = await db
+    .insertInto('account_throttle')
+    .values({ scope: k.scope, key: k.key, count: 1, window_started_at: now, last_at: now })
+    .onConflict((oc) =>
+      oc.columns(['scope', 'key']).doUpdateSet({
+        count: sql`case when account_throttle.window_started_at <= ${since} then 1 else account_throttle.count + 1 end`,
+        window_started_at: sql`case when account_throttle.window_started_at <= ${since} then ${now} else account_throttle.window_started_at end`,
+        last_at: now,
+      }),
+    )
+    .returning('count')
+    .executeTakeFirstOrThrow();
+  return row.count;
 }
 
 // ---- Sessions, stored by the hash of the cookie's token ----

@@ -4,7 +4,8 @@ import { STAFF } from '../../web/access.ts';
 import { formErrors } from '../../web/forms.ts';
 import type { ModuleRoutes } from '../../web/module.ts';
 import { SESSION_COOKIE } from '../../web/plugin.ts';
-import { EMAIL_PATTERN, homeFor, passwordProblem, safeNextPath } from './rules.ts';
+import { kindLabel } from '../needs/present.ts';
+import { EMAIL_PATTERN, homeFor, passwordProblem, safeNextPath, waitInWords } from './rules.ts';
 import { SESSION_DAYS } from './sessions.ts';
 
 type Issue = { field: string; message: string };
@@ -58,7 +59,7 @@ function check<S extends z.ZodType>(
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
 const routes: ModuleRoutes = async (app, { services }) => {
-  const { accounts, sessions, config } = services;
+  const { accounts, sessions, config, needs } = services;
   const pub = { config: { access: 'public' as const } };
   const signedIn = { config: { access: 'signed-in' as const } };
 
@@ -92,12 +93,16 @@ const routes: ModuleRoutes = async (app, { services }) => {
     if (!form.ok) {
       return reply.code(400).view('accounts/views/register.njk', { title: 'Create an account', ...form });
     }
-    await accounts.register({
+    const result = await accounts.register({
       name: form.data.name,
       email: form.data.email,
       password: str((request.body as Record<string, unknown>).password),
       vcs: form.values.vcs === 'yes' || (Array.isArray(form.values.vcs) && form.values.vcs.includes('yes')),
+      ip: request.ip,
     });
+    if (!result.ok) {
+      return tooManyRequests(reply, 'accounts/views/register.njk', 'Create an account', form.values);
+    }
     return reply.seeOther('/check-your-email');
   });
 
@@ -129,17 +134,17 @@ const routes: ModuleRoutes = async (app, { services }) => {
           : [{ href: '/sign-in', text: 'Sign in' }],
       });
     }
-    return reply.code(400).view('accounts/views/message.njk', {
-      title: 'This link has expired or has already been used',
-      paragraphs: [
+    return expiredLink(
+      reply,
+      [
         'If you have already confirmed your email address, there is nothing more to do.',
         'Otherwise, sign in and ask for a new link on your account page.',
       ],
-      links: [
+      [
         { href: '/account', text: 'Go to your account' },
         { href: '/sign-in', text: 'Sign in' },
       ],
-    });
+    );
   });
 
   app.post('/account/confirmation', signedIn, async (request, reply) => {
@@ -164,15 +169,22 @@ const routes: ModuleRoutes = async (app, { services }) => {
     if (!form.ok) return again(400, form);
     const result = await accounts.signIn({ email: form.data.email, password: form.data.password, ip: request.ip });
     if (!result.ok) {
+      if (!('retryAt' in result)) {
+        const message = {
+          invalid: 'Enter a correct email address and password',
+          disabled: 'This account has been disabled. Contact an administrator if you think this is wrong',
+        }[result.reason];
+        return again(400, formErrors([{ field: 'email', message }], form.values));
+      }
+      // Counted before any password was checked: the answer is the same whether the password was right or not.
+      const wait = waitInWords(result.retryAt, new Date());
       const message = {
-        invalid: 'Enter a correct email address and password',
-        disabled: 'This account has been disabled. Contact an administrator if you think this is wrong',
-        rate_limited: 'Too many attempts to sign in. Wait 15 minutes and try again, or reset your password',
+        slow_down: `Too many attempts to sign in. Wait ${wait} and try again, or reset your password`,
+        locked: `Too many attempts to sign in to this account. If it is yours, use the link we have emailed to it, reset your password, or wait ${wait}`,
+        too_many_accounts: `Too many attempts to sign in from your network. Wait ${wait} and try again`,
       }[result.reason];
-      return again(
-        result.reason === 'rate_limited' ? 429 : 400,
-        formErrors([{ field: 'email', message }], form.values),
-      );
+      reply.header('retry-after', String(Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 1000))));
+      return again(429, formErrors([{ field: 'email', message }], form.values));
     }
     await sessions.destroy(request.sessionToken);
     startSession(reply, result);
@@ -195,16 +207,48 @@ const routes: ModuleRoutes = async (app, { services }) => {
     if (!form.ok) {
       return reply.code(400).view('accounts/views/forgot-password.njk', { title: 'Reset your password', ...form });
     }
-    await accounts.requestPasswordReset(form.data.email);
+    const result = await accounts.requestPasswordReset(form.data.email, request.ip);
+    if (!result.ok) {
+      return tooManyRequests(reply, 'accounts/views/forgot-password.njk', 'Reset your password', form.values);
+    }
     return reply.seeOther('/check-your-email?for=reset');
   });
 
+  // ---- Clearing a locked account from the e-mailed link ----
+
+  const expiredUnlock = (reply: FastifyReply) =>
+    expiredLink(
+      reply,
+      [
+        'Links to let you sign in again work once, for 1 hour, while your account is locked.',
+        'If you cannot sign in, reset your password.',
+      ],
+      [
+        { href: '/sign-in', text: 'Sign in' },
+        { href: '/forgot-password', text: 'Reset your password' },
+      ],
+    );
+
+  // Opening the link only shows a button: mail scanners follow links, and only a person should clear the lock.
+  app.get<{ Querystring: { token?: string } }>('/unlock-sign-in', pub, async (request, reply) => {
+    const token = str(request.query.token);
+    if (!(await accounts.unlockLinkIsValid(token))) return expiredUnlock(reply);
+    return reply.view('accounts/views/unlock.njk', { title: 'Let yourself sign in again', token });
+  });
+
+  app.post('/unlock-sign-in', pub, async (request, reply) => {
+    const token = str((request.body as Record<string, unknown> | undefined)?.token);
+    const result = await accounts.unlockSignIn(token, request.ip);
+    if (!result.ok) return expiredUnlock(reply);
+    return reply.seeOther('/sign-in', 'You can sign in again now');
+  });
+
   const expiredReset = (reply: FastifyReply) =>
-    reply.code(400).view('accounts/views/message.njk', {
-      title: 'This link has expired or has already been used',
-      paragraphs: ['Links to reset a password work once, for 1 hour. Ask for a new one.'],
-      links: [{ href: '/forgot-password', text: 'Reset your password' }],
-    });
+    expiredLink(
+      reply,
+      ['Links to reset a password work once, for 1 hour. Ask for a new one.'],
+      [{ href: '/forgot-password', text: 'Reset your password' }],
+    );
 
   const resetPage = {
     title: 'Choose a new password',
@@ -234,10 +278,21 @@ const routes: ModuleRoutes = async (app, { services }) => {
   // ---- Your account ----
 
   app.get('/account', signedIn, async (request, reply) => {
-    const account = await accounts.getAccount(request.user!.id);
+    const [account, contributions] = await Promise.all([
+      accounts.getAccount(request.user!.id),
+      needs.contributionsBy(request.user!.id),
+    ]);
     return reply.view('accounts/views/account.njk', {
       title: 'Your account',
       account,
+      contributions: contributions.map((c) => ({
+        href: `/needs/${c.slug}#contribution-${c.id}`,
+        title: c.title,
+        kind: kindLabel(c.kind),
+        excerpt: c.body.length > 140 ? `${c.body.slice(0, 139).trimEnd()}…` : c.body,
+        createdAt: c.created_at,
+        status: c.hidden_at ? 'Hidden by a moderator' : c.responded_at ? 'Answered' : 'Published',
+      })),
       organisations: request.user!.organisations,
       isStaff: STAFF.includes(request.user!.role),
     });
@@ -342,6 +397,20 @@ const routes: ModuleRoutes = async (app, { services }) => {
     return reply.seeOther(homeFor(result.user.role), 'Welcome. Your account is ready.');
   });
 };
+
+/** The page for a one-time link that no longer works. */
+function expiredLink(reply: FastifyReply, paragraphs: string[], links: { href: string; text: string }[]) {
+  return reply
+    .code(400)
+    .view('accounts/views/message.njk', { title: 'This link has expired or has already been used', paragraphs, links });
+}
+
+/** A form refused because too many requests came from this address or network: 429, the form kept. */
+function tooManyRequests(reply: FastifyReply, template: string, title: string, values: Record<string, unknown>) {
+  const message = 'You have asked too many times. Wait an hour and try again';
+  reply.header('retry-after', '3600');
+  return reply.code(429).view(template, { title, ...formErrors([{ field: 'email', message }], values) });
+}
 
 function roleArticle(role: string): string {
   const labels: Record<string, string> = {

@@ -275,6 +275,28 @@ describe('the outbox', () => {
     expect(second.body).toContain('Hello &lt;b&gt;there&lt;/b&gt;');
   });
 
+  it('hides the links of e-mails whose token still works, and shows them once used', async () => {
+    const email = `hidden-${Date.now()}@example.test`;
+    const created = await t.services.accounts.createUser(
+      { userId: null },
+      { email, name: 'Hana Hidden', role: 'resident', password: PASSWORD },
+    );
+    expect(created.ok).toBe(true);
+    await t.services.accounts.requestPasswordReset(email);
+    const mail = await t.services.outbox.latestTo(email);
+    const link = /https?:\/\/\S+\/reset-password\?token=[\w-]+/.exec(mail!.body)![0];
+    const token = new URL(link).searchParams.get('token')!;
+
+    const admin = await t.as('admin');
+    const live = await admin.get('/admin/outbox');
+    expect(live.body).not.toContain(token);
+    expect(live.body).toContain('[link hidden]');
+
+    expect((await t.services.accounts.resetPassword(token, 'amber lantern ninety foxes')).ok).toBe(true);
+    const used = await admin.get('/admin/outbox');
+    expect(used.body).toContain(token);
+  });
+
   it('pages and filters the audit log', async () => {
     const admin = await t.as('admin');
     for (let i = 0; i < 55; i++) {

@@ -7,7 +7,7 @@ import { pageNumber, pagination, serviceLinks } from './present.ts';
 
 // What the platform has done: the audit log, and the e-mails in the outbox.
 export async function recordRoutes(app: FastifyInstance, services: RouteServices) {
-  const { audit, outbox } = services;
+  const { audit, outbox, accounts } = services;
   const admin = { config: { access: ADMIN } };
 
   // ---- Audit log ----
@@ -44,10 +44,14 @@ export async function recordRoutes(app: FastifyInstance, services: RouteServices
   app.get<{ Querystring: { page?: string } }>('/admin/outbox', admin, async (request, reply) => {
     const page = pageNumber(request.query.page);
     const result = await outbox.list({ page, pageSize: 25 });
-    // One-time links are clickable only outside production; bodies are always shown, escaped.
+    // A link that still works (to reset a password, accept an invitation, confirm an address, let someone sign in
+    // again) is its recipient's alone: it is hidden here until it has been used or has expired.
+    const live = await accounts.liveLinks(result.rows.flatMap((e) => serviceLinks(e.body, outbox.baseUrl)));
+    // Other links are clickable only outside production; bodies are always shown, escaped.
     const clickable = outbox.linksClickable;
     const emails = result.rows.map((e) => ({
       ...e,
+      body: hideLinks(e.body, live),
       status: e.sent_at
         ? `Sent ${formatDateTime(e.sent_at)}`
         : e.attempts >= 5
@@ -55,7 +59,7 @@ export async function recordRoutes(app: FastifyInstance, services: RouteServices
           : e.attempts > 0
             ? `Waiting to retry (${e.attempts} failed): ${e.last_error ?? ''}`
             : 'Waiting to be sent',
-      links: clickable ? serviceLinks(e.body, outbox.baseUrl) : [],
+      links: clickable ? serviceLinks(e.body, outbox.baseUrl).filter((l) => !live.has(l)) : [],
     }));
     return reply.view('admin/views/outbox.njk', {
       title: 'Outbox',
@@ -65,6 +69,14 @@ export async function recordRoutes(app: FastifyInstance, services: RouteServices
       pages: pagination('/admin/outbox', {}, page, result.hasNext),
     });
   });
+}
+
+/** The body with every live link replaced by words that say one was there. */
+function hideLinks(body: string, live: Set<string>): string {
+  let hidden = body;
+  // Longest first, so a link that begins another is not replaced inside it.
+  for (const link of [...live].sort((a, b) => b.length - a.length)) hidden = hidden.split(link).join('[link hidden]');
+  return hidden;
 }
 
 function isCli(detail: unknown): boolean {

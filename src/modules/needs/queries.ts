@@ -307,6 +307,18 @@ export async function markTold(trx: Database, ids: string[], now: Date) {
   await trx.updateTable('needs_contribution').set({ notified_at: now }).where('id', 'in', ids).execute();
 }
 
+/** A person's contributions, newest first, with the assessment (not a draft) each was made to. */
+export const contributionsBy = (db: Database, userId: string) =>
+  db
+    .selectFrom('needs_contribution as c')
+    .innerJoin('needs_assessment as n', 'n.id', 'c.needs_assessment_id')
+    .select(['c.id', 'c.kind', 'c.body', 'c.created_at', 'c.hidden_at', 'c.responded_at', 'n.slug', 'n.title'])
+    .where('c.author_id', '=', userId)
+    .where('n.status', '!=', 'draft')
+    .orderBy('c.created_at', 'desc')
+    .limit(200)
+    .execute();
+
 /** Needs assessments (not drafts) with contributions no one has answered yet, longest waiting first. */
 export async function unansweredContributions(db: Database) {
   const result = await sql<{ slug: string; title: string; n: number }>`

@@ -78,6 +78,9 @@ export function createNeedsService(deps: {
     /** What the staff home counts as contributions to answer: per assessment, oldest waiting first. */
     waiting: () => q.unansweredContributions(db),
 
+    /** A person's own contributions, newest first, with the assessment each answers (for their account page). */
+    contributionsBy: (userId: string, trx: Database = db) => q.contributionsBy(trx, userId),
+
     async bySlug(slug: string) {
       const a = await q.assessmentBySlug(db, slug);
       if (!a) return undefined;
