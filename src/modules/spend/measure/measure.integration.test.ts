@@ -217,7 +217,7 @@ describe('the public spend pages', () => {
     expect(body).toContain('London Borough of Lambeth');
     expect(body).toContain('Lambeth report');
     expect(body).toMatch(
-      /<svg class="app-chart" role="img" aria-labelledby="chart-neighbours-title chart-neighbours-desc"/,
+      /<svg class="app-chart app-chart--wide" role="img" aria-labelledby="chart-neighbours-title chart-neighbours-desc"/,
     );
     expect(body).toContain('<title id="chart-trend-title">');
     expect(body).toContain('href="/organisations/helping-hands"');

@@ -188,30 +188,36 @@ export const publishedFor = (db: Database, councilIds: string[]) =>
     .orderBy('financial_year', 'desc')
     .execute();
 
-/** The neighbours' median and mean of these shares, as numeric text with six places. */
-export async function medianAndMean(db: Database, shares: string[]) {
+/**
+ * The neighbours' median and mean of these shares (numeric text with six places), each as a percentage, and the
+ * gap from the council's share to each in points and in pence of its denominator (null without a share): one
+ * query, all numeric.
+ */
+export async function benchmarkRow(db: Database, shares: string[], share: string | null, denominatorPence: number) {
   const values = sql.join(shares.map((s) => sql`(${s}::numeric)`));
-  const { rows } = await sql<{ median: string; mean: string }>`
+  const { rows } = await sql<{
+    median: string;
+    mean: string;
+    median_percent: string;
+    mean_percent: string;
+    median_points: string | null;
+    mean_points: string | null;
+    median_pence: number | null;
+    mean_pence: number | null;
+  }>`
     with s(v) as (values ${values}),
-    o as (select v, row_number() over (order by v) as rn, count(*) over () as n from s)
-    select (select round(avg(v), 6) from o where rn in ((n + 1) / 2, (n + 2) / 2))::text as median,
-      (select round(avg(v), 6) from s)::text as mean
+    o as (select v, row_number() over (order by v) as rn, count(*) over () as n from s),
+    b as (
+      select (select round(avg(v), 6) from o where rn in ((n + 1) / 2, (n + 2) / 2)) as median,
+        (select round(avg(v), 6) from s) as mean, ${share}::numeric as share, ${denominatorPence}::bigint as den
+    )
+    select median::text, mean::text,
+      round(median * 100, 2)::text as median_percent, round(mean * 100, 2)::text as mean_percent,
+      round((median - share) * 100, 2)::text as median_points, round((mean - share) * 100, 2)::text as mean_points,
+      round((median - share) * den)::bigint as median_pence, round((mean - share) * den)::bigint as mean_pence
+    from b
   `.execute(db);
   return rows[0]!;
-}
-
-/** The gap from a share to a target: in points, in pence of the denominator, and the target as a percentage. */
-export async function gapTo(db: Database, target: string, share: string, denominatorPence: number) {
-  const { rows } = await sql<{ points: string; pence: number; percent: string }>`
-    select round((${target}::numeric - ${share}::numeric) * 100, 2)::text as points,
-      round((${target}::numeric - ${share}::numeric) * ${denominatorPence}::bigint)::bigint as pence,
-      round(${target}::numeric * 100, 2)::text as percent
-  `.execute(db);
-  return rows[0]!;
-}
-
-export async function asPercent(db: Database, share: string): Promise<string> {
-  return (await sql<{ p: string }>`select round(${share}::numeric * 100, 2)::text as p`.execute(db)).rows[0]!.p;
 }
 
 /** Pounds per resident to the penny, as numeric text. */

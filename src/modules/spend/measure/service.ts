@@ -120,18 +120,25 @@ export function createSpendMeasureService({
     }));
   }
 
-  /** Each neighbour's figure for the year: its own spend, else its published figure, else its latest of either. */
-  async function neighbourFigures(fy: number, exclude: readonly Excludable[]): Promise<NeighbourFigure[]> {
+  /** The neighbours, their own totals and their published figures, read before the year is known. */
+  async function neighbourData(exclude: readonly Excludable[]) {
     const neighbours = await q.neighbourCouncils(db);
     const ids = neighbours.map((n) => n.org_id);
-    const totals = await yearTotals(ids, exclude);
-    const published = ids.length ? await q.publishedFor(db, ids) : [];
-    return neighbours.map((n) =>
+    const [totals, published] = await Promise.all([
+      yearTotals(ids, exclude),
+      ids.length ? q.publishedFor(db, ids) : [],
+    ]);
+    return { neighbours, totals, published };
+  }
+
+  /** Each neighbour's figure for the year: its own spend, else its published figure, else its latest of either. */
+  function neighbourFigures(data: Awaited<ReturnType<typeof neighbourData>>, fy: number): NeighbourFigure[] {
+    return data.neighbours.map((n) =>
       neighbourFigure(
         n,
         fy,
-        totals.get(n.org_id) ?? [],
-        published.filter((p) => p.council_org_id === n.org_id),
+        data.totals.get(n.org_id) ?? [],
+        data.published.filter((p) => p.council_org_id === n.org_id),
       ),
     );
   }
@@ -139,17 +146,17 @@ export function createSpendMeasureService({
   /** The neighbours' median and mean, the gap in points and in pence for the year's denominator: all numeric. */
   async function benchmarkOf(shares: string[], councilShare: string | null, denominatorPence: number) {
     if (shares.length === 0) return null;
-    const { median, mean } = await q.medianAndMean(db, shares);
-    const gap = async (target: string) => {
-      if (councilShare === null) return { points: null, pence: null, percent: await q.asPercent(db, target) };
-      const g = await q.gapTo(db, target, councilShare, denominatorPence);
-      return { points: g.points, pence: Number(g.pence), percent: g.percent };
-    };
-    const [m, a] = await Promise.all([gap(median), gap(mean)]);
+    const b = await q.benchmarkRow(db, shares, councilShare, denominatorPence);
+    const pence = (v: number | null) => (v === null ? null : Number(v));
     return {
       count: shares.length,
-      median: { share: median, sharePercent: m.percent, gapPoints: m.points, gapPence: m.pence },
-      mean: { share: mean, sharePercent: a.percent, gapPoints: a.points, gapPence: a.pence },
+      median: {
+        share: b.median,
+        sharePercent: b.median_percent,
+        gapPoints: b.median_points,
+        gapPence: pence(b.median_pence),
+      },
+      mean: { share: b.mean, sharePercent: b.mean_percent, gapPoints: b.mean_points, gapPence: pence(b.mean_pence) },
     };
   }
 
@@ -183,19 +190,25 @@ export function createSpendMeasureService({
     if (!c) return undefined;
     const exclude = options.exclude ?? excludable;
     const benchmarkMethod: Benchmark = options.benchmark ?? 'median';
-    const { years, current, trend, areas, bands, recipients } = await yearFigures(orgId, exclude, options.year);
-    const published = await q.publishedFor(db, [orgId]);
-    // Neighbours and the benchmark belong to the place: other councils are shown on their own.
-    const neighbours = c.is_place && current ? await neighbourFigures(current.fyStart, exclude) : [];
+    // Read together: none needs another's answer. Neighbours and the benchmark belong to the place: other
+    // councils are shown on their own.
+    const [{ years, current, trend, areas, bands, recipients }, published, nearby] = await Promise.all([
+      yearFigures(orgId, exclude, options.year),
+      q.publishedFor(db, [orgId]),
+      c.is_place ? neighbourData(exclude) : null,
+    ]);
+    const neighbours = nearby && current ? neighbourFigures(nearby, current.fyStart) : [];
     const withFigures = neighbours.filter((n) => n.share !== null);
-    const bench =
+    const [bench, residents] = await Promise.all([
       c.is_place && current
-        ? await benchmarkOf(
+        ? benchmarkOf(
             withFigures.map((n) => n.share!),
             current.share,
             current.denominatorPence,
           )
-        : null;
+        : null,
+      perResident(current, c.population),
+    ]);
     const chosen = bench ? bench[benchmarkMethod] : null;
     return {
       council: {
@@ -210,7 +223,7 @@ export function createSpendMeasureService({
       current,
       exclude,
       denominatorText: describeDenominator(exclude),
-      perResident: await perResident(current, c.population),
+      perResident: residents,
       quarters: trend,
       serviceAreas: areas,
       sizeBands: bands,
