@@ -88,6 +88,20 @@ describe('opening a file', () => {
     await expect(readAll(bytes)).rejects.toBeInstanceOf(ImportError);
   });
 
+  it('stops reading a gzip bomb early, however far it is from the size limit', async () => {
+    // About 26 MB of one row repeated: gzip packs it into a few dozen kilobytes, which no real spend file does.
+    const bomb = gzipSync(`Payment Date,Supplier Name,Amount\n${'2024-01-02,Acme Ltd,10.00\n'.repeat(1_000_000)}`);
+    expect(bomb.length).toBeLessThan(200 * 1024);
+    const source = await open(bomb, 200 * 1024 * 1024);
+    let read = 0;
+    await expect(
+      (async () => {
+        for await (const chunk of source.text) read += chunk.length;
+      })(),
+    ).rejects.toThrow(/compressed more than 200 times.*"gzip bomb"/);
+    expect(read).toBeLessThan(20 * 1024 * 1024);
+  });
+
   it('stops at the size limit with a message saying what to do, also after decompression', async () => {
     const big = `name,age\n${'Ann,1\n'.repeat(50_000)}`;
     await expect(readAll(Buffer.from(big)).then(() => open(big, 1000))).rejects.toThrow(/larger than the limit/);

@@ -4,6 +4,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { TextDecoderStream, type TextEncoding } from './decode.ts';
 import { ImportError } from './errors.ts';
+import { MAX_COMPRESSION_RATIO } from './zip.ts';
 
 export type SourceInput = { path: string; name?: string } | { stream: Readable; name: string };
 
@@ -162,7 +163,32 @@ export async function openSource(input: SourceInput, options: { maxBytes: number
     compressed = true;
     const gunzip = createGunzip();
     const inflated = byteLimit(options.maxBytes, 'decompressed file');
+    // As for a ZIP: data compressed far more than real data ever is, is a "gzip bomb". It is found while the first
+    // megabytes are read, rather than after the limit's worth of rows have kept an import busy for minutes.
+    let read = 0;
+    let written = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _enc, done: TransformCallback) {
+        read += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const ratio = new Transform({
+      transform(chunk: Buffer, _enc, done: TransformCallback) {
+        written += chunk.length;
+        if (written > 1024 * 1024 && written / Math.max(1, read) > MAX_COMPRESSION_RATIO) {
+          done(
+            new ImportError(
+              `${name} is not a normal compressed (gzip) file: it is compressed more than ${MAX_COMPRESSION_RATIO} times, far more than real data is (a "gzip bomb"). Nothing from it was saved. Decompress it yourself and check the file, then import that.`,
+            ),
+          );
+          return;
+        }
+        done(null, chunk);
+      },
+    });
     stream.on('error', (error) => inflated.destroy(error));
+    ratio.on('error', (error) => inflated.destroy(error));
     gunzip.on('error', () =>
       inflated.destroy(
         new ImportError(
@@ -170,7 +196,7 @@ export async function openSource(input: SourceInput, options: { maxBytes: number
         ),
       ),
     );
-    stream.pipe(gunzip).pipe(inflated);
+    stream.pipe(counted).pipe(gunzip).pipe(ratio).pipe(inflated);
     ({ head, stream } = await peek<Buffer>(inflated, 64 * 1024));
   }
   if (head.length === 0)
