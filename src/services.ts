@@ -64,7 +64,7 @@ export function createServices({ db, config, place, mailAdapter }: ServiceDeps) 
       assessedOn: (opportunityId, trx) => applications.assessedOn(opportunityId, trx),
     },
   });
-  const applications = createApplicationService({ db, config, audit, outbox, opportunities });
+  const applications = createApplicationService({ db, config, audit, outbox, opportunities, organisations });
   const ocds = createOcdsService({ db, config, place });
   const chain = createChainService({ db, needs, specifications });
   const assessment = createAssessmentService({ db, config, audit, outbox, opportunities, applications });

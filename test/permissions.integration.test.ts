@@ -132,6 +132,13 @@ describe('the permission matrix', () => {
     const removing = table.filter((r) => r.url === '/opportunities/:slug/assessment/panel/:userId/remove');
     expect(removing.map((r) => r.method).sort()).toEqual(['GET', 'POST']);
     expect(removing.map((r) => r.access)).toEqual([adding, adding]);
+    // What a member may do for an organisation: changed by those who may manage its members.
+    const grants = table.filter((r) => r.url === '/organisations/:slug/members/:userId/permissions');
+    expect(grants.map((r) => r.method).sort()).toEqual(['GET', 'POST']);
+    expect(grants.map((r) => r.access)).toEqual([
+      ['vcs_member', 'officer'],
+      ['vcs_member', 'officer'],
+    ]);
     expect(table.every((r) => r.access !== undefined)).toBe(true);
   });
 

@@ -57,6 +57,7 @@ export const tableOwners = {
   organisation_ward: 'organisations',
   organisation_classification: 'organisations',
   membership: 'organisations',
+  organisation_permission: 'organisations',
   outbox: 'outbox',
   audit_log: 'audit',
   job: 'imports',

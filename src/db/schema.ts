@@ -144,6 +144,8 @@ export interface OrganisationNameTable {
   name: string;
   kind: Generated<'alternative' | 'previous' | 'working'>;
   name_key: string | null; // filled by supplier resolution
+  /** Its organisation's `listed`, kept by triggers (the directory's search index covers listed names only). */
+  listed: Generated<boolean>;
 }
 
 export interface OrganisationWardTable {
@@ -166,6 +168,15 @@ export interface MembershipTable {
   requested_at: Generated<Date>;
   decided_at: NullableTimestamp;
   decided_by: string | null;
+}
+
+/** A permission an organisation's administrator gave a member (administrators hold them all). */
+export interface OrganisationPermissionTable {
+  organisation_id: string;
+  user_id: string;
+  permission: string;
+  granted_by: string | null;
+  granted_at: Generated<Date>;
 }
 
 export interface OutboxTable {
@@ -721,6 +732,7 @@ export interface DB {
   organisation_ward: OrganisationWardTable;
   organisation_classification: OrganisationClassificationTable;
   membership: MembershipTable;
+  organisation_permission: OrganisationPermissionTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
   job: JobTable;

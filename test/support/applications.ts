@@ -86,10 +86,14 @@ export async function insertOrganisation(services: Services, name: string, ident
   return { ...made, name };
 }
 
-/** Makes a person an approved member of an organisation. */
+/** Makes a person an approved member of an organisation, whom its administrators let start applications for it. */
 export async function approveMember(db: Database, userId: string, organisationId: string) {
   await db
     .insertInto('membership')
     .values({ user_id: userId, organisation_id: organisationId, status: 'approved', decided_at: new Date() })
+    .execute();
+  await db
+    .insertInto('organisation_permission')
+    .values({ user_id: userId, organisation_id: organisationId, permission: 'start-applications' })
     .execute();
 }

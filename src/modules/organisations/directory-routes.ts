@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { asArray, formErrors, parseForm } from '../../web/forms.ts';
+import { tag } from '../../web/html.ts';
 import { actorOf, viewerOf } from '../../web/refusal.ts';
 import { toCsv } from '../../web/table.ts';
 import { beneficiaryGroups, labelFor, serviceAreas, sizeBands, waysOfWorking } from '../place/codelists.ts';
+import { filterPanelHtml } from './filter-panel.ts';
 import { newGroupForm } from './forms.ts';
 import { identifierLabel, registerUrl } from './identifiers.ts';
 import { legalFormLabel } from './legal-forms.ts';
@@ -46,22 +48,35 @@ export async function directoryRoutes(pages: DirectoryPages) {
       pagination: pagination(criteria, result.page, result.pageCount),
       csvHref: `/organisations.csv${queryString(criteria)}`,
       clearHref: criteria.text ? `/organisations${queryString({ text: criteria.text })}` : '/organisations',
-      wardItems: checked(wardItems(), criteria.wards),
-      areaItems: codeItems(serviceAreas, criteria.serviceAreas),
-      groupItems: codeItems(beneficiaryGroups, criteria.beneficiaryGroups),
-      sizeItems: codeItems(
-        sizeBands.map((b) => ({ code: b.code, label: b.label })),
-        criteria.sizeBands,
-      ),
-      includeRemovedItems: [
-        {
-          value: 'removed',
-          text: 'Include organisations that have closed or been removed',
-          checked: criteria.includeRemoved,
+      filtersHtml: filterPanelHtml({
+        open: {
+          wards: Boolean(criteria.wards?.length),
+          serviceAreas: Boolean(criteria.serviceAreas?.length),
+          beneficiaryGroups: Boolean(criteria.beneficiaryGroups?.length),
         },
-      ],
+        wardItems: checked(wardItems(), criteria.wards),
+        areaItems: codeItems(serviceAreas, criteria.serviceAreas),
+        groupItems: codeItems(beneficiaryGroups, criteria.beneficiaryGroups),
+        sizeItems: codeItems(
+          sizeBands.map((b) => ({ code: b.code, label: b.label })),
+          criteria.sizeBands,
+        ),
+        includeRemovedItems: [
+          {
+            value: 'removed',
+            text: 'Include organisations that have closed or been removed',
+            checked: Boolean(criteria.includeRemoved),
+          },
+        ],
+      }),
       rows: result.rows.map((r) => ({
         ...r,
+        tagsHtml: [
+          r.verified_at ? tag('Verified', 'green') : '',
+          r.status === 'removed' ? tag('Closed or removed', 'grey') : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
         legalFormLabel: legalFormLabel(r.legal_form),
         sizeBandLabel: sizeBandLabel(r.size_band),
         serviceAreaLabels: r.serviceAreas.map((c) => labelFor(serviceAreas, c)),

@@ -53,3 +53,18 @@ export function decisionMessage(o: {
     body: `Your request to ${what} was not approved. If you think this is a mistake, contact ${o.infrastructureBody} at ${o.contactEmail}.`,
   };
 }
+
+/** To the infrastructure body: a verified organisation's administrator changed what it was verified by. */
+export function recheckMessage(o: {
+  organisation: string;
+  previousName: string;
+  changed: string[];
+  page: string;
+}): Mail {
+  const renamed = o.organisation === o.previousName ? '' : ` (previously ${o.previousName})`;
+  return {
+    kind: 'organisation.recheck',
+    subject: `Check ${o.organisation} again`,
+    body: `An administrator of ${o.organisation}${renamed} changed its ${o.changed.join(' and ')}. It is no longer shown as verified until you check it again.\n\nCheck the profile and verify it again: ${o.page}`,
+  };
+}

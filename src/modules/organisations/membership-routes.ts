@@ -1,9 +1,11 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isUuid } from '../../kernel/ids.ts';
-import { parseForm } from '../../web/forms.ts';
+import { asArray, parseForm } from '../../web/forms.ts';
 import { actorOf } from '../../web/refusal.ts';
 import { membershipRequestForm } from './forms.ts';
 import { membersTable } from './present.ts';
 import { type DirectoryPages, refuse, type SlugParams } from './route-context.ts';
+import { ORGANISATION_PERMISSIONS, permissionWords } from './rules.ts';
 import type { OrganisationProfile } from './service.ts';
 
 // Asking to join or claiming an organisation, and deciding those requests.
@@ -72,7 +74,11 @@ export async function membershipRoutes(pages: DirectoryPages) {
       requests: all
         .filter((m) => m.status === 'pending')
         .map((m) => ({ ...m, canDecide: can.canVerify || m.role !== 'admin' })),
-      members: membersTable(all.filter((m) => m.status === 'approved')),
+      members: membersTable(
+        all.filter((m) => m.status === 'approved'),
+        profile.slug,
+        await organisations.grants.byMember(profile.id),
+      ),
       refused: all.filter((m) => m.status === 'refused'),
     });
   });
@@ -100,6 +106,89 @@ export async function membershipRoutes(pages: DirectoryPages) {
       return reply.seeOther(
         `/organisations/${profile.slug}/members`,
         decision === 'approve' ? 'Request approved' : 'Request refused',
+      );
+    },
+  );
+
+  // ---- What each member may do for the organisation. ----
+
+  type MemberParams = { Params: { slug: string; userId: string } };
+  const MANAGERS = ['vcs_member', 'officer'] as const;
+
+  /** The member a permissions page is about, or a page saying why there is none. */
+  async function memberOf(request: FastifyRequest<MemberParams>, reply: FastifyReply) {
+    const profile = await loadProfile(request.params.slug, reply);
+    if (!profile) return undefined;
+    const can = await organisations.permissions(actorOf(request), profile);
+    if (!can.canManageMembers) {
+      reply.errorPage(403, 'You cannot see this page', [
+        'Only the organisation’s administrators can change what its members can do.',
+      ]);
+      return undefined;
+    }
+    const member = isUuid(request.params.userId)
+      ? (await organisations.memberships.list(profile.id)).find(
+          (m) => m.user_id === request.params.userId && m.status === 'approved',
+        )
+      : undefined;
+    if (!member || member.role === 'admin') {
+      reply.errorPage(404, 'Page not found', [
+        member
+          ? 'Administrators can do everything for the organisation already.'
+          : `This person is not a member of ${profile.name}.`,
+      ]);
+      return undefined;
+    }
+    return { profile, member };
+  }
+
+  const permissionsView = (
+    reply: FastifyReply,
+    found: NonNullable<Awaited<ReturnType<typeof memberOf>>>,
+    chosen: string[],
+    errors: Record<string, string> = {},
+  ) =>
+    reply.code(errors.permissions ? 400 : 200).view('organisations/views/permissions.njk', {
+      title: `What ${found.member.name} can do for ${found.profile.name}`,
+      backLink: `/organisations/${found.profile.slug}/members`,
+      org: found.profile,
+      member: found.member,
+      errors,
+      errorList: errors.permissions ? [{ text: errors.permissions, href: '#permissions' }] : [],
+      items: ORGANISATION_PERMISSIONS.map((p) => ({
+        value: p,
+        text: permissionWords[p].label,
+        hint: { text: permissionWords[p].hint },
+        checked: chosen.includes(p),
+      })),
+    });
+
+  app.get<MemberParams>(
+    '/organisations/:slug/members/:userId/permissions',
+    { config: { access: MANAGERS } },
+    async (request, reply) => {
+      const found = await memberOf(request, reply);
+      if (!found) return reply;
+      const grants = await organisations.grants.byMember(found.profile.id);
+      return permissionsView(reply, found, grants.get(found.member.user_id) ?? []);
+    },
+  );
+
+  app.post<MemberParams>(
+    '/organisations/:slug/members/:userId/permissions',
+    { config: { access: MANAGERS } },
+    async (request, reply) => {
+      const found = await memberOf(request, reply);
+      if (!found) return reply;
+      const chosen = asArray((request.body as Record<string, unknown> | undefined)?.permissions);
+      const result = await organisations.grants.set(actorOf(request), found.profile.id, found.member.user_id, chosen);
+      if (!result.ok) {
+        if (result.issues) return permissionsView(reply, found, chosen, { permissions: 'Choose from the list' });
+        return refuse(reply, result);
+      }
+      return reply.seeOther(
+        `/organisations/${found.profile.slug}/members`,
+        `What ${found.member.name} can do has been saved`,
       );
     },
   );

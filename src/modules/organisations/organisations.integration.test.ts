@@ -376,6 +376,59 @@ describe('claiming, joining and verifying', () => {
   });
 });
 
+describe('changing what a verified organisation was verified by', () => {
+  it('sends a new name or identifier back to the infrastructure body, which other changes do not', async () => {
+    const org = await makeOrganisation({ name: 'Selhurst Youth Trust' });
+    const officer = await t.as('officer');
+    const admin = await t.as('vcs_member', { email: 'selhurst.admin@example.test' });
+    await t.handle.db
+      .insertInto('membership')
+      .values({ user_id: admin.userId!, organisation_id: org.id, role: 'admin', status: 'approved' })
+      .execute();
+    const verified = async () => (await t.services.organisations.getById(org.id))?.verified_at ?? null;
+    expect((await officer.post(`/organisations/${org.slug}/verify`)).statusCode).toBe(303);
+
+    // Other changes keep the badge.
+    const described = await admin.post(`/organisations/${org.slug}/edit`, editFields({ name: 'Selhurst Youth Trust' }));
+    expect(described.statusCode).toBe(303);
+    expect(await verified()).not.toBeNull();
+
+    // A new name takes effect, without the badge, and goes back to the infrastructure body.
+    const renamed = await admin.post(
+      `/organisations/${org.slug}/edit`,
+      editFields({ name: 'Croydon Council Official Grants Team' }),
+    );
+    expect(renamed.statusCode).toBe(303);
+    expect(await verified()).toBeNull();
+    const page = await admin.get(`/organisations/${org.slug}`);
+    expect(page.body).toContain('Croydon Council Official Grants Team');
+    expect(page.body).toContain('will check the new name or identifiers before showing it as verified again');
+    expect(page.body).not.toMatch(/Verified by/);
+    const unverify = (await auditFor(org.id)).filter((a) => a.action === 'organisation.unverify');
+    expect(unverify.map((a) => a.detail)).toMatchObject([{ reason: 'Its name changed' }]);
+    const mail = await t.services.outbox.latestTo(t.services.place.config.contactEmail);
+    expect(mail?.subject).toBe('Check Croydon Council Official Grants Team again');
+    expect(mail?.body).toContain('(previously Selhurst Youth Trust) changed its name');
+    expect((await officer.get('/organisations/verification')).body).toContain('Croydon Council Official Grants Team');
+
+    // So does a new identifier; the infrastructure body's own change does not.
+    expect((await officer.post(`/organisations/${org.slug}/verify`)).statusCode).toBe(303);
+    const numbered = await admin.post(
+      `/organisations/${org.slug}/edit`,
+      editFields({ name: 'Croydon Council Official Grants Team', identifiers: '1234567' }),
+    );
+    expect(numbered.statusCode, numbered.body).toBe(303);
+    expect(await verified()).toBeNull();
+    expect((await officer.post(`/organisations/${org.slug}/verify`)).statusCode).toBe(303);
+    const byOfficer = await officer.post(
+      `/organisations/${org.slug}/edit`,
+      editFields({ name: 'Selhurst Youth Trust' }),
+    );
+    expect(byOfficer.statusCode).toBe(303);
+    expect(await verified()).not.toBeNull();
+  });
+});
+
 describe('adding a community group', () => {
   it('warns about likely duplicates, then adds the group with its creator as administrator', async () => {
     await makeOrganisation({ name: 'Addiscombe Residents Association' });

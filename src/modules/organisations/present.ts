@@ -7,6 +7,7 @@ import { type Column, type TableModel, toGovukTable } from '../../web/table.ts';
 import { beneficiaryGroups, labelFor, serviceAreas, sizeBands } from '../place/codelists.ts';
 import { legalFormLabel } from './legal-forms.ts';
 import type { Memberships } from './memberships.ts';
+import { type OrganisationPermission, permissionWords } from './rules.ts';
 import type { OrganisationProfile, OrganisationService, SearchCriteria } from './service.ts';
 
 // What the directory's pages show: searches read from and written to query strings, paging, labels, the columns
@@ -155,7 +156,16 @@ export function verificationTable(queue: QueueRow[]) {
 type MemberRow = Awaited<ReturnType<Memberships['list']>>[number];
 
 /** The approved members of an organisation. */
-export function membersTable(members: MemberRow[]) {
+/** The approved members, what each may do for the organisation and, for its managers, a link to change that. */
+export function membersTable(
+  members: MemberRow[],
+  organisationSlug: string,
+  grants: Map<string, OrganisationPermission[]>,
+) {
+  const can = (m: MemberRow) =>
+    m.role === 'admin'
+      ? 'Everything, as an administrator'
+      : (grants.get(m.user_id) ?? []).map((p) => permissionWords[p].label).join('; ') || 'Be a member';
   return withHiddenCaption<MemberRow>({
     caption: 'Members',
     columns: [
@@ -165,9 +175,19 @@ export function membersTable(members: MemberRow[]) {
         html: (m) => `${escapeHtml(m.name)}<br><span class="govuk-body-s">${escapeHtml(m.email)}</span>`,
       },
       { header: 'Role', value: (m) => (m.role === 'admin' ? 'Administrator' : 'Member') },
+      { header: 'Can', value: can },
       {
         header: 'Approved',
         value: (m) => `${day(m.decided_at)}${m.decided_by_name ? ` by ${m.decided_by_name}` : ''}`,
+      },
+      {
+        header: 'Change',
+        headerHtml: '<span class="govuk-visually-hidden">Change</span>',
+        value: () => '',
+        html: (m) =>
+          m.role === 'admin'
+            ? ''
+            : `<a class="govuk-link" href="/organisations/${escapeHtml(organisationSlug)}/members/${escapeHtml(m.user_id)}/permissions">Change<span class="govuk-visually-hidden"> what ${escapeHtml(m.name)} can do</span></a>`,
       },
     ],
     rows: members,

@@ -3,6 +3,7 @@ import type { Actor } from '../../kernel/actor.ts';
 import type { Mutate, MutationEffects } from '../../kernel/mutation.ts';
 import { type Done, type Issue, type Refusal, refusal } from '../../kernel/result.ts';
 import type { PlaceConfig } from '../place/config.ts';
+import { recheckMessage } from './emails.ts';
 import { parseIdentifier } from './identifiers.ts';
 import type { Memberships } from './memberships.ts';
 import * as profiles from './queries/profiles.ts';
@@ -48,6 +49,12 @@ export type NewGroupInput = {
 };
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
+/** What the infrastructure body checks when it verifies an organisation, with the words for each. */
+const VERIFIED_BY: [string, string][] = [
+  ['name', 'name'],
+  ['otherNames', 'other names'],
+  ['identifiers', 'identifiers'],
+];
 const noSuchOrganisation = refusal(404, 'There is no such organisation.');
 
 export function createProfileChanges(deps: {
@@ -55,8 +62,10 @@ export function createProfileChanges(deps: {
   place: PlaceConfig;
   writes: DirectoryWrites;
   memberships: Memberships;
+  /** The full address of an organisation's page, for e-mails. */
+  pageUrl: (slug: string) => string;
 }) {
-  const { mutate, place, writes, memberships } = deps;
+  const { mutate, place, writes, memberships, pageUrl } = deps;
   const wardOrder = place.wardCodes.map((w) => w.code);
   const byWardOrder = (a: string, b: string) => wardOrder.indexOf(a) - wardOrder.indexOf(b);
 
@@ -124,8 +133,17 @@ export function createProfileChanges(deps: {
     }
   }
 
-  async function update(actor: Actor, organisationId: string, input: ProfileInput): Promise<Done | Refusal> {
-    return mutate(async (trx, effects: MutationEffects): Promise<Done | Refusal> => {
+  /**
+   * Saves a profile. On a verified organisation, a change by its own administrators to what it was verified by (its
+   * name, other names or identifiers) takes effect at once but clears the verification, and the infrastructure
+   * body is asked to check it again: the public never sees a new name with the old Verified badge.
+   */
+  async function update(
+    actor: Actor,
+    organisationId: string,
+    input: ProfileInput,
+  ): Promise<Done<{ unverified: boolean }> | Refusal> {
+    return mutate(async (trx, effects: MutationEffects): Promise<Done<{ unverified: boolean }> | Refusal> => {
       const before = await profiles.byId(trx, organisationId);
       if (!before) return noSuchOrganisation;
       if (!(await memberships.managesOrganisation(actor, organisationId, trx))) {
@@ -162,15 +180,36 @@ export function createProfileChanges(deps: {
         profile_updated_by: actor.id,
       });
       await replaceParts(trx, organisationId, input, canonical, changed);
+      const verifiedBy = VERIFIED_BY.filter(([key]) => key in changed).map(([, words]) => words);
+      const unverified = before.verified_at !== null && !verifies(actor) && verifiedBy.length > 0;
       effects.audit({
         userId: actor.id,
         action: 'organisation.update',
         entityType: 'organisation',
         entityId: organisationId,
-        // A verified profile stays verified; the check can see what changed since.
-        detail: { changed, verified: before.verified_at !== null },
+        // Other changes keep a verified profile verified; the check can see what changed since.
+        detail: { changed, verified: before.verified_at !== null && !unverified },
       });
-      return { ok: true };
+      if (unverified) {
+        await profiles.updateOrganisation(trx, organisationId, { verified_at: null, verified_by: null });
+        effects.audit({
+          userId: actor.id,
+          action: 'organisation.unverify',
+          entityType: 'organisation',
+          entityId: organisationId,
+          detail: { reason: `Its ${verifiedBy.join(' and ')} changed`, wasVerifiedAt: before.verified_at },
+        });
+        effects.email({
+          to: place.contactEmail,
+          ...recheckMessage({
+            organisation: input.name,
+            previousName: before.name,
+            changed: verifiedBy,
+            page: pageUrl(before.slug),
+          }),
+        });
+      }
+      return { ok: true, unverified };
     });
   }
 

@@ -10,7 +10,7 @@ import type { OrganisationProfile } from './service.ts';
 
 // Editing a profile, and the infrastructure body's check of it.
 export async function profileRoutes(pages: DirectoryPages) {
-  const { app, organisations, wardItems, checked, loadProfile } = pages;
+  const { app, services, organisations, wardItems, checked, loadProfile } = pages;
 
   // ---- Editing a profile. ----
 
@@ -69,7 +69,12 @@ export async function profileRoutes(pages: DirectoryPages) {
       if (result.issues) return editView(reply, profile, { ...formErrors(result.issues, body) }, 400);
       return refuse(reply, result);
     }
-    return reply.seeOther(`/organisations/${profile.slug}`, 'Profile saved');
+    return reply.seeOther(
+      `/organisations/${profile.slug}`,
+      result.unverified
+        ? `Profile saved. ${services.place.config.infrastructureBody.name} will check the new name or identifiers before showing it as verified again.`
+        : 'Profile saved',
+    );
   });
 
   // ---- Verification. ----

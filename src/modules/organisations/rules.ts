@@ -13,6 +13,31 @@ export const JOINING_ROLES: readonly Role[] = ['resident', 'vcs_member'];
 
 export const verifies = (actor: Actor) => STAFF_WHO_VERIFY.includes(actor.role);
 
+/**
+ * What an organisation's administrator may let a member do for it. Administrators hold every one; a member holds
+ * those granted. Applications, returns, bids and agreements each add theirs here.
+ */
+export const ORGANISATION_PERMISSIONS = ['start-applications'] as const;
+export type OrganisationPermission = (typeof ORGANISATION_PERMISSIONS)[number];
+
+export const permissionWords: Record<OrganisationPermission, { label: string; hint: string; refused: string }> = {
+  'start-applications': {
+    label: 'Start applications for funding',
+    hint: 'Apply for the organisation to an open opportunity. Every member can then help write the application.',
+    refused: 'start applications for',
+  },
+};
+
+export const isOrganisationPermission = (value: string): value is OrganisationPermission =>
+  (ORGANISATION_PERMISSIONS as readonly string[]).includes(value);
+
+/** Whether someone with this approved role and these grants holds a permission. */
+export const holds = (
+  role: 'member' | 'admin' | null,
+  granted: readonly string[],
+  permission: OrganisationPermission,
+): boolean => role === 'admin' || (role === 'member' && granted.includes(permission));
+
 export type MembershipState = { role: 'member' | 'admin'; status: 'pending' | 'approved' | 'refused' };
 
 export type Permissions = {

@@ -7,6 +7,7 @@ import type { AccountService } from '../accounts/service.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { OutboxService } from '../outbox/service.ts';
 import type { PlaceConfig } from '../place/config.ts';
+import { createGrants } from './grants.ts';
 import { createMemberships } from './memberships.ts';
 import { createProfileChanges } from './profile-changes.ts';
 import * as profiles from './queries/profiles.ts';
@@ -16,7 +17,7 @@ import { createDirectoryWrites } from './writes.ts';
 
 export type { NewGroupInput, ProfileInput } from './profile-changes.ts';
 export type { SearchCriteria } from './queries/search.ts';
-export type { OrganisationRecord, Permissions } from './rules.ts';
+export type { OrganisationPermission, OrganisationRecord, Permissions } from './rules.ts';
 
 export type OrganisationDeps = {
   db: Database;
@@ -33,14 +34,14 @@ export function createOrganisationService({ db, audit, outbox, place, config, ac
   const mutate = createMutate({ db, audit, outbox });
   const writes = createDirectoryWrites({ db, place });
   const memberships = createMemberships({ db, mutate, place, config, accounts });
-  const changes = createProfileChanges({ mutate, place, writes, memberships });
+  const base = config.baseUrl.replace(/\/$/, '');
+  const pageUrl = (slug: string) => `${base}/organisations/${slug}`;
+  const changes = createProfileChanges({ mutate, place, writes, memberships, pageUrl });
+  const grants = createGrants({ db, mutate, memberships });
 
-  function withDetails(row: search.SearchRow, details: search.RowDetails) {
-    const classifications = details.classifications.get(row.id) ?? [];
+  function withDetails({ classifications, ...row }: search.SearchRow) {
     return {
       ...row,
-      identifiers: details.identifiers.get(row.id) ?? [],
-      wards: details.wards.get(row.id) ?? [],
       serviceAreas: classifications.filter((c) => c.list === 'service_area').map((c) => c.code),
       beneficiaryGroups: classifications.filter((c) => c.list === 'beneficiary_group').map((c) => c.code),
     };
@@ -57,16 +58,12 @@ export function createOrganisationService({ db, audit, outbox, place, config, ac
       current = Math.max(1, Math.ceil(total / pageSize));
       rows = total ? await pageAt(current) : [];
     }
-    const details = await search.detailsFor(
-      db,
-      rows.map((r) => r.id),
-    );
     return {
       total,
       page: current,
       pageCount: Math.max(1, Math.ceil(total / pageSize)),
       pageSize,
-      rows: rows.map((r) => withDetails(r, details)),
+      rows: rows.map(withDetails),
     };
   }
 
@@ -75,11 +72,7 @@ export function createOrganisationService({ db, audit, outbox, place, config, ac
     for (let offset = 0; ; offset += batchSize) {
       const rows = await search.searchPage(db, criteria, { limit: batchSize, offset });
       if (rows.length === 0) return;
-      const details = await search.detailsFor(
-        db,
-        rows.map((r) => r.id),
-      );
-      yield rows.map((r) => withDetails(r, details));
+      yield rows.map(withDetails);
       if (rows.length < batchSize) return;
     }
   }
@@ -109,10 +102,9 @@ export function createOrganisationService({ db, audit, outbox, place, config, ac
     return permissionsFor(actor, membership, { status: organisation.status, approvedAdmins });
   }
 
-  const base = config.baseUrl.replace(/\/$/, '');
   return {
     /** The full address of an organisation's page, for downloads and open data. */
-    pageUrl: (slug: string) => `${base}/organisations/${slug}`,
+    pageUrl,
     ...writes,
     search: find,
     searchAll,
@@ -121,6 +113,12 @@ export function createOrganisationService({ db, audit, outbox, place, config, ac
     permissions,
     ...changes,
     memberships,
+    /** What each member may do for an organisation, as its administrators grant it. */
+    grants,
+    /** Whether this person may do this for the organisation (its administrators, and members granted it). */
+    may: grants.may,
+    /** A refusal saying what the person may not do for the organisation and whom to ask, or null when they may. */
+    refusalUnless: grants.refusalUnless,
     /** Whether this person is an approved member of the organisation (of any organisation, when null). */
     isApprovedMember: memberships.isApprovedMember,
     verificationQueue: () => profiles.verificationQueue(db),

@@ -3,6 +3,7 @@ import type { Database } from '../../../db/index.ts';
 import type { Actor } from '../../../kernel/actor.ts';
 import type { Mutate, MutationEffects } from '../../../kernel/mutation.ts';
 import { type Done, type Issue, type Refusal, refusal } from '../../../kernel/result.ts';
+import type { OrganisationService } from '../../organisations/service.ts';
 import { isCancelled, isOpen, isPublished } from '../opportunities/lifecycle.ts';
 import * as people from './queries/people.ts';
 import * as records from './queries/records.ts';
@@ -36,7 +37,17 @@ function chosenLot(lots: { id: string }[], lotId: string | null): string | null 
 }
 
 // Long only as a closure over its dependencies: each method in it is short and stands alone.
-export function createDrafting({ db, mutate, read }: { db: Database; mutate: Mutate; read: Reader }) {
+export function createDrafting({
+  db,
+  mutate,
+  read,
+  organisations,
+}: {
+  db: Database;
+  mutate: Mutate;
+  read: Reader;
+  organisations: Pick<OrganisationService, 'refusalUnless'>;
+}) {
   /** A change to a draft by the lead's members: checked, audited as `application.<action>`, then touched. */
   function change(
     actor: Actor,
@@ -90,6 +101,9 @@ export function createDrafting({ db, mutate, read }: { db: Database; mutate: Mut
         }
         const lotId = chosenLot(await records.lotsOf(trx, opportunity.id), input.lotId);
         if (typeof lotId === 'object' && lotId !== null) return lotId;
+        // Starting one is for the organisation's administrators and the members they let.
+        const notAllowed = await organisations.refusalUnless(actor, org, 'start-applications', trx);
+        if (notAllowed) return notAllowed;
         await records.holdStart(trx, opportunity.id, org.id);
         const existing = await records.liveApplicationOf(trx, opportunity.id, org.id, lotId);
         if (existing) {

@@ -5,6 +5,7 @@ import type { Actor } from '../../../kernel/actor.ts';
 import { isUuid } from '../../../kernel/ids.ts';
 import { createMutate } from '../../../kernel/mutation.ts';
 import type { AuditService } from '../../audit/service.ts';
+import type { OrganisationService } from '../../organisations/service.ts';
 import type { OutboxService } from '../../outbox/service.ts';
 import { isPublished } from '../opportunities/lifecycle.ts';
 import type { OpportunityService } from '../opportunities/service.ts';
@@ -35,6 +36,7 @@ export type ApplicationDeps = {
   audit: AuditService;
   outbox: OutboxService;
   opportunities: Pick<OpportunityService, 'holdForShare'>;
+  organisations: Pick<OrganisationService, 'refusalUnless'>;
 };
 
 const shaped = <T extends { requested_pence: number | string | null; status: ApplicationStatus }>(r: T) => ({
@@ -48,7 +50,7 @@ export function createApplicationService(deps: ApplicationDeps) {
   const { db, config } = deps;
   const mutate = createMutate({ db, audit: deps.audit, outbox: deps.outbox });
   const read = createReader(db);
-  const drafting = createDrafting({ db, mutate, read });
+  const drafting = createDrafting({ db, mutate, read, organisations: deps.organisations });
   const changes = createChanges({ ...deps, mutate, read });
   const myOrganisations = (userId: string, trx: Database = db) => people.organisationsOf(trx, userId);
 

@@ -33,32 +33,29 @@ function classificationFilter(eb: OrgScope, list: ClassificationList, codes: str
   );
 }
 
-/** The organisations matching the criteria, before ordering and paging. */
+/** The organisations matching the criteria, before ordering and paging, each with how close its name is. */
 export function matching(db: Database, criteria: SearchCriteria) {
   const term = criteria.text?.trim().toLowerCase() ?? '';
   const ids = identifierCandidates(term);
   let query = db.selectFrom('organisation as o').where('o.listed', '=', true);
   if (!criteria.includeRemoved) query = query.where('o.status', '=', 'active');
-  if (term) {
-    // Candidates first, each arm answerable from a trigram or primary-key index, then the filters:
-    // an OR across tables would make the planner read every organisation.
-    const like = `%${escapeLike(term)}%`;
-    const arms = [
-      sql`select id from organisation where lower(name) % ${term}`,
-      sql`select id from organisation where ${term} <% lower(name)`,
-      sql`select id from organisation where lower(name) like ${like}`,
-      sql`select organisation_id from organisation_name where lower(name) % ${term}`,
-      sql`select organisation_id from organisation_name where ${term} <% lower(name)`,
-      sql`select organisation_id from organisation_name where lower(name) like ${like}`,
-      ...(ids.length
-        ? [sql`select organisation_id from organisation_identifier where identifier in (${sql.join(ids)})`]
-        : []),
-    ];
-    query = query.where(sql<SqlBool>`o.id in (${sql.join(arms, sql` union `)})`);
-  }
+  // The candidates and their scores come from directory_matches (migration 20261208000400): trigram and
+  // substring matches on listed names and other names, from partial indexes, and identifiers, with a plan made
+  // once per connection. The filters below then narrow the few candidates.
+  const matches = term
+    ? sql<{
+        match_id: string;
+        match_score: number;
+      }>`directory_matches(${term}, ${`%${escapeLike(term)}%`}, ${ids}::text[])`
+    : null;
+  let scored = matches
+    ? query
+        .innerJoin(matches.as('m'), (join) => join.onRef('m.match_id', '=', 'o.id'))
+        .select(sql<number>`m.match_score`.as('score'))
+    : query.select(sql<number>`0`.as('score'));
   if (criteria.wards?.length) {
     const wards = criteria.wards;
-    query = query.where((eb) =>
+    scored = scored.where((eb) =>
       eb.exists(
         eb
           .selectFrom('organisation_ward as w')
@@ -70,19 +67,21 @@ export function matching(db: Database, criteria: SearchCriteria) {
   }
   if (criteria.serviceAreas?.length) {
     const codes = criteria.serviceAreas;
-    query = query.where((eb) => classificationFilter(eb, 'service_area', codes));
+    scored = scored.where((eb) => classificationFilter(eb, 'service_area', codes));
   }
   if (criteria.beneficiaryGroups?.length) {
     const codes = criteria.beneficiaryGroups;
-    query = query.where((eb) => classificationFilter(eb, 'beneficiary_group', codes));
+    scored = scored.where((eb) => classificationFilter(eb, 'beneficiary_group', codes));
   }
-  if (criteria.sizeBands?.length) query = query.where('o.size_band', 'in', criteria.sizeBands);
-  return { query, term, ids };
+  if (criteria.sizeBands?.length) scored = scored.where('o.size_band', 'in', criteria.sizeBands);
+  return scored;
 }
 
 export async function countMatching(db: Database, criteria: SearchCriteria): Promise<number> {
-  const { query } = matching(db, criteria);
-  const row = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom(matching(db, criteria).as('x'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -105,45 +104,21 @@ export type SearchRow = {
   score: number;
   /** How many organisations match in all (the same on every row). */
   total: number;
+  identifiers: string[];
+  wards: { code: string; name: string }[];
+  classifications: { list: ClassificationList; code: string }[];
 };
 
-/** One page of matches: the closest names first when searching, otherwise by name. */
+/**
+ * One page of matches, the closest names first when searching, otherwise by name: in one query, the page chosen
+ * first and only its rows given their identifiers, wards and classifications.
+ */
 export async function searchPage(
   db: Database,
   criteria: SearchCriteria,
   { limit, offset }: { limit: number; offset: number },
 ): Promise<SearchRow[]> {
-  const term = criteria.text?.trim() ?? '';
-  if (!term) return searchPageOn(db, criteria, { limit, offset });
-  // The planner prices trigram operators as cheap and so reads small tables whole, computing similarity for
-  // every row; the trigram indexes answer several times faster at every size, so prefer them here.
-  return db.transaction().execute(async (trx) => {
-    await sql`set local enable_seqscan = off`.execute(trx);
-    return searchPageOn(trx, criteria, { limit, offset });
-  });
-}
-
-async function searchPageOn(
-  db: Database,
-  criteria: SearchCriteria,
-  { limit, offset }: { limit: number; offset: number },
-): Promise<SearchRow[]> {
-  const { query, term, ids } = matching(db, criteria);
-  const score = term
-    ? sql<number>`greatest(
-        similarity(lower(o.name), ${term}),
-        word_similarity(${term}, lower(o.name)),
-        coalesce((select max(greatest(similarity(lower(n.name), ${term}), word_similarity(${term}, lower(n.name))))
-                    from organisation_name n where n.organisation_id = o.id), 0) * 0.95,
-        ${
-          ids.length
-            ? sql`case when exists (select 1 from organisation_identifier i where i.organisation_id = o.id
-                   and i.identifier in (${sql.join(ids)})) then 2 else 0 end`
-            : sql`0`
-        }
-      )`
-    : sql<number>`0`;
-  const rows = await query
+  const page = matching(db, criteria)
     .select([
       'o.id',
       'o.slug',
@@ -160,59 +135,36 @@ async function searchPageOn(
       'o.publish_email',
       'o.publish_phone',
       'o.description',
-      score.as('score'),
       sql<number>`count(*) over ()`.as('total'),
     ])
     .orderBy('score', 'desc')
     .orderBy(sql`lower(o.name)`)
     .orderBy('o.id')
     .limit(limit)
-    .offset(offset)
+    .offset(offset);
+  const rows = await db
+    .selectFrom(page.as('p'))
+    .selectAll('p')
+    .select((eb) => [
+      sql<string[]>`coalesce(${eb
+        .selectFrom('organisation_identifier as i')
+        .select(sql`array_agg(i.identifier order by i.identifier)`.as('a'))
+        .whereRef('i.organisation_id', '=', 'p.id')}, '{}')`.as('identifiers'),
+      sql<{ code: string; name: string }[]>`coalesce(${eb
+        .selectFrom('organisation_ward as ow')
+        .innerJoin(wards(db).as('w'), 'w.code', 'ow.ward_code')
+        .select(sql`json_agg(json_build_object('code', w.code, 'name', w.name) order by w.position)`.as('a'))
+        .whereRef('ow.organisation_id', '=', 'p.id')}, '[]')`.as('wards'),
+      sql<{ list: ClassificationList; code: string }[]>`coalesce(${eb
+        .selectFrom('organisation_classification as c')
+        .select(sql`json_agg(json_build_object('list', c.list, 'code', c.code) order by c.list, c.code)`.as('a'))
+        .whereRef('c.organisation_id', '=', 'p.id')}, '[]')`.as('classifications'),
+    ])
+    .orderBy('p.score', 'desc')
+    .orderBy(sql`lower(p.name)`)
+    .orderBy('p.id')
     .execute();
   return rows.map((r) => ({ ...r, score: Number(r.score), total: Number(r.total) }));
-}
-
-export type RowDetails = {
-  identifiers: Map<string, string[]>;
-  wards: Map<string, { code: string; name: string }[]>;
-  classifications: Map<string, { list: ClassificationList; code: string }[]>;
-};
-
-/** Identifiers, wards and classifications of several organisations at once (for a page of results). */
-export async function detailsFor(db: Database, organisationIds: string[]): Promise<RowDetails> {
-  const details: RowDetails = { identifiers: new Map(), wards: new Map(), classifications: new Map() };
-  if (organisationIds.length === 0) return details;
-  const [identifiers, wardRows, classifications] = await Promise.all([
-    db
-      .selectFrom('organisation_identifier')
-      .select(['organisation_id', 'identifier'])
-      .where('organisation_id', 'in', organisationIds)
-      .orderBy('identifier')
-      .execute(),
-    db
-      .selectFrom('organisation_ward as ow')
-      .innerJoin(wards(db).as('w'), 'w.code', 'ow.ward_code')
-      .select(['ow.organisation_id', 'w.code', 'w.name'])
-      .where('ow.organisation_id', 'in', organisationIds)
-      .orderBy('w.position')
-      .execute(),
-    db
-      .selectFrom('organisation_classification')
-      .select(['organisation_id', 'list', 'code'])
-      .where('organisation_id', 'in', organisationIds)
-      .orderBy('list')
-      .orderBy('code')
-      .execute(),
-  ]);
-  const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
-    const list = map.get(key);
-    if (list) list.push(value);
-    else map.set(key, [value]);
-  };
-  for (const r of identifiers) push(details.identifiers, r.organisation_id, r.identifier);
-  for (const r of wardRows) push(details.wards, r.organisation_id, { code: r.code, name: r.name });
-  for (const r of classifications) push(details.classifications, r.organisation_id, { list: r.list, code: r.code });
-  return details;
 }
 
 /** Listed organisations whose names are close to `name`, closest first (duplicate warnings, matching). */
