@@ -7,10 +7,23 @@ import { webPlugin } from './web/plugin.ts';
 
 export type AppOptions = { config: Config; place: PlaceConfig; services: Services; logger?: boolean | object };
 
+// In a terminal outside production people read the log: a short readable line each. Anywhere else (production, a
+// file, a log collector) it stays one JSON object a line.
+function loggerOptions(config: Config): object {
+  if (config.env === 'production' || !process.stdout.isTTY) return { level: config.logLevel };
+  return {
+    level: config.logLevel,
+    transport: {
+      target: 'pino-pretty',
+      options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname', singleLine: true },
+    },
+  };
+}
+
 // Builds the whole app without listening: tests call `inject`, the server calls `listen`.
 export async function buildApp({ config, place, services, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    logger: logger ?? loggerOptions(config),
     // Forwarded headers are believed only from the proxies named in TRUST_PROXY: by default, from none.
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 1024 * 1024,

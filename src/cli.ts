@@ -20,8 +20,16 @@ program
     await runtime.services.place.install();
     if (options.demo) {
       const { seedDemoIfEmpty } = await import('./seed/index.ts');
-      const loaded = await seedDemoIfEmpty(runtime.services);
-      if (loaded) console.log('Loaded the demo data (first start).');
+      // The first start loads the demo for a while: say what is happening rather than print nothing.
+      const started = Date.now();
+      const loaded = await seedDemoIfEmpty(runtime.services, {
+        onStage: (stage) => {
+          if (stage === 'organisations and people')
+            console.log('First start: loading the demo data (this can take a minute).');
+          console.log(`  Loading the demo ${stage}…`);
+        },
+      });
+      if (loaded) console.log(`Loaded the demo data in ${Math.round((Date.now() - started) / 1000)} seconds.`);
     }
     await startServer(runtime);
   });

@@ -50,9 +50,11 @@ const BATCH = 400;
  */
 export async function seedDemo(
   services: Services,
-  options: { scale: SeedScale; onProgress?: SeedProgress },
+  options: { scale: SeedScale; onProgress?: SeedProgress; onStage?: (stage: string) => void },
 ): Promise<SeedSummary> {
+  const stage = options.onStage ?? (() => {});
   await services.place.install();
+  stage('organisations and people');
   const wards = await services.place.wards();
   // argon2 is slow on purpose: one hash serves every demo account.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -98,8 +100,11 @@ export async function seedDemo(
       trx,
     );
   });
+  stage('spend');
   await seedDemoSpend(services);
+  stage('needs');
   await seedDemoNeeds(services);
+  stage('commissioning');
   await seedDemoCommissioning(services);
   return {
     scale: options.scale,
