@@ -69,6 +69,7 @@ export const tableOwners = {
   published_vcs_share: 'spend',
   spend_summary: 'spend',
   spend_supplier_year: 'spend',
+  spend_summary_source: 'spend',
   needs_assessment: 'needs',
   needs_assessment_ward: 'needs',
   needs_assessment_priority: 'needs',

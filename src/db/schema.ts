@@ -299,6 +299,20 @@ export interface SpendSummaryTable {
   is_demo: boolean;
 }
 
+/** Each payment with what the summaries group it by (a view, the one definition of year, quarter and "confirmed"). */
+export interface SpendSummarySourceView {
+  council_org_id: string;
+  supplier_id: number;
+  amount_pence: number;
+  payment_date: string;
+  is_demo: boolean;
+  fy_start: number;
+  quarter: number;
+  department: string;
+  classification: string;
+  confirmed: boolean;
+}
+
 export interface SpendSupplierYearTable {
   council_org_id: string;
   fy_start: number;
@@ -747,6 +761,7 @@ export interface DB {
   needs_assessment: NeedsAssessmentTable;
   needs_assessment_ward: NeedsAssessmentWardTable;
   needs_assessment_priority: NeedsAssessmentPriorityTable;
+  spend_summary_source: SpendSummarySourceView;
   needs_evidence: NeedsEvidenceTable;
   needs_contribution: NeedsContributionTable;
   needs_support: NeedsSupportTable;
