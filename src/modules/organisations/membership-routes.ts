@@ -14,13 +14,23 @@ export async function membershipRoutes(pages: DirectoryPages) {
 
   // ---- Joining and claiming. ----
 
+  /** The organisation to join or claim: one the directory lists (its page says nothing of any other). */
+  async function listedProfile(slug: string, reply: FastifyReply) {
+    const profile = await loadProfile(slug, reply);
+    if (profile && !profile.listed) {
+      reply.errorPage(404, 'Page not found', ['There is no organisation at this address.']);
+      return undefined;
+    }
+    return profile;
+  }
+
   for (const kind of ['join', 'claim'] as const) {
     const heading = (org: OrganisationProfile) => (kind === 'join' ? `Ask to join ${org.name}` : `Claim ${org.name}`);
     app.get<SlugParams>(
       `/organisations/:slug/${kind}`,
       { config: { access: ['resident', 'vcs_member'] } },
       async (request, reply) => {
-        const profile = await loadProfile(request.params.slug, reply);
+        const profile = await listedProfile(request.params.slug, reply);
         if (!profile) return reply;
         return reply.view('organisations/views/request.njk', {
           title: heading(profile),
@@ -35,7 +45,7 @@ export async function membershipRoutes(pages: DirectoryPages) {
       `/organisations/:slug/${kind}`,
       { config: { access: ['resident', 'vcs_member'] } },
       async (request, reply) => {
-        const profile = await loadProfile(request.params.slug, reply);
+        const profile = await listedProfile(request.params.slug, reply);
         if (!profile) return reply;
         const form = parseForm(membershipRequestForm, request.body);
         if (!form.ok) {

@@ -42,7 +42,8 @@ export function createMemberships({ db, mutate, place, config, accounts }: Membe
   async function request(actor: Actor, organisationId: string, kind: 'join' | 'claim', message: string) {
     return mutate(async (trx, effects): Promise<Done | Refusal> => {
       const org = await profiles.byId(trx, organisationId);
-      if (org?.status !== 'active') return noSuchOrganisation;
+      // Only organisations the directory lists can be joined or claimed: the others are not the place's.
+      if (org?.status !== 'active' || !org.listed) return noSuchOrganisation;
       if (!JOINING_ROLES.includes(actor.role)) {
         return refusal(403, 'Staff accounts cannot join organisations. Use a personal account.');
       }

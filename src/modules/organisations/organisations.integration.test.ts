@@ -376,6 +376,32 @@ describe('claiming, joining and verifying', () => {
   });
 });
 
+describe('organisations the directory does not list', () => {
+  it('cannot be seen, joined or claimed through the join and claim pages', async () => {
+    const elsewhere = await makeOrganisation({ name: 'Kendal Almshouses Charity', listed: false });
+    const listed = await makeOrganisation({ name: 'Broad Green Bowls Club' });
+    const resident = await t.as('resident');
+    for (const kind of ['join', 'claim']) {
+      const page = await resident.get(`/organisations/${elsewhere.slug}/${kind}`);
+      expect(page.statusCode).toBe(404);
+      expect(page.body).not.toContain('Kendal Almshouses');
+      const asked = await resident.post(`/organisations/${elsewhere.slug}/${kind}`, { message: 'I am the clerk' });
+      expect(asked.statusCode).toBe(404);
+      expect(asked.body).not.toContain('Kendal Almshouses');
+      expect((await resident.get(`/organisations/${listed.slug}/${kind}`)).statusCode).toBe(200);
+    }
+    const actor = { id: resident.userId!, role: 'resident' as const };
+    const direct = await t.services.organisations.memberships.request(actor, elsewhere.id, 'claim', '');
+    expect(direct).toMatchObject({ ok: false, status: 404 });
+    const asked = await t.handle.db
+      .selectFrom('membership')
+      .select('user_id')
+      .where('organisation_id', '=', elsewhere.id)
+      .execute();
+    expect(asked).toEqual([]);
+  });
+});
+
 describe('changing what a verified organisation was verified by', () => {
   it('sends a new name or identifier back to the infrastructure body, which other changes do not', async () => {
     const org = await makeOrganisation({ name: 'Selhurst Youth Trust' });

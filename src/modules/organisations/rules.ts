@@ -62,12 +62,12 @@ export const NO_PERMISSIONS: Permissions = {
 export function permissionsFor(
   actor: Actor,
   membership: MembershipState | null | undefined,
-  organisation: { status: string; approvedAdmins: number },
+  organisation: { status: string; listed: boolean; approvedAdmins: number },
 ): Permissions {
   const staff = verifies(actor);
   const orgAdmin = membership?.status === 'approved' && membership.role === 'admin';
   const open = !membership || membership.status === 'refused';
-  const active = organisation.status === 'active';
+  const active = organisation.status === 'active' && organisation.listed;
   const joins = JOINING_ROLES.includes(actor.role);
   return {
     canEdit: staff || orgAdmin,

@@ -95,11 +95,18 @@ export function createOrganisationService({ db, audit, outbox, place, config, ac
     };
   }
 
-  async function permissions(actor: Actor | null, organisation: { id: string; status: string }): Promise<Permissions> {
+  async function permissions(
+    actor: Actor | null,
+    organisation: { id: string; status: string; listed: boolean },
+  ): Promise<Permissions> {
     if (!actor) return NO_PERMISSIONS;
     const membership = await memberships.of(organisation.id, actor.id);
     const { approvedAdmins } = await profiles.profileParts(db, organisation.id);
-    return permissionsFor(actor, membership, { status: organisation.status, approvedAdmins });
+    return permissionsFor(actor, membership, {
+      status: organisation.status,
+      listed: organisation.listed,
+      approvedAdmins,
+    });
   }
 
   return {
