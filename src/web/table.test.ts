@@ -21,6 +21,12 @@ describe('a table on a page', () => {
     expect(html.trim()).toMatch(/<\/table>\s*<\/div>$/);
   });
 
+  it('may be compact: a wide table of figures in the smaller body size', () => {
+    const columns = [{ header: 'Amount', numeric: true, value: (r: { n: number }) => r.n }];
+    expect(toGovukTable({ columns, rows: [], compact: true }).classes).toBe('app-table--compact');
+    expect(toGovukTable({ columns, rows: [] })).not.toHaveProperty('classes');
+  });
+
   it('is rendered in its region in every view, whether by the table helper or written out by hand', () => {
     const views = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.njk'));
     const outside: string[] = [];

@@ -17,6 +17,8 @@ export type TableModel<Row> = {
   captionHidden?: boolean;
   /** The caption's size where it is shown: medium unless the table sits under a heading of its own. */
   captionSize?: 's' | 'm';
+  /** A wide table of figures: the smaller body size, so that it fits a desktop page without scrolling. */
+  compact?: boolean;
   columns: Column<Row>[];
   rows: Row[];
 };
@@ -27,6 +29,7 @@ export function toGovukTable<Row>(table: TableModel<Row>) {
     caption: table.caption,
     captionClasses: table.captionHidden ? 'govuk-visually-hidden' : `govuk-table__caption--${table.captionSize ?? 'm'}`,
     firstCellIsHeader: false,
+    ...(table.compact ? { classes: 'app-table--compact' } : {}),
     head: table.columns.map((c) => ({
       ...(c.headerHtml ? { html: c.headerHtml } : { text: c.header }),
       ...(c.numeric ? { format: 'numeric' } : {}),

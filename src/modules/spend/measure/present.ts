@@ -56,6 +56,7 @@ export function tables(s: SpendSummary) {
     : s.neighbours;
   const years: TableModel<Years> = {
     caption: 'VCS share of spend by financial year',
+    compact: true,
     columns: [
       { header: 'Financial year', value: (r) => r.financialYear },
       { header: 'Payments', numeric: true, value: (r) => r.payments },
