@@ -522,6 +522,8 @@ export interface OpportunityTable {
   route: OpportunityRoute;
   service_area: string | null;
   total_value_pence: number;
+  /** The most one application may ask for, when the opportunity sets it. */
+  max_award_pence: number | null;
   duration_months: number;
   eligibility: Generated<string>;
   status: Generated<OpportunityStatus>;
@@ -552,6 +554,8 @@ export interface LotTable {
   title: string;
   description: Generated<string>;
   value_pence: number;
+  /** The most one application for the lot may ask for ("up to £5,000 each"); the lot's value when not set. */
+  max_award_pence: number | null;
   suits_small: Generated<boolean>;
 }
 

@@ -295,7 +295,8 @@ export type OpportunityPlan = {
   decisionIn: number;
   startsIn: number;
   wards: string[];
-  lots: { title: string; description: string; pounds: number; small: boolean }[];
+  /** `maxPounds`: the most one application may ask for, where the lot is several grants. */
+  lots: { title: string; description: string; pounds: number; maxPounds?: number; small: boolean }[];
   questions: { prompt: string; guidance: string; words: number }[];
   criteria: { title: string; description: string; weight: number }[];
   clarifications: { question: string; answer: string | null }[];
@@ -347,6 +348,7 @@ export const openOpportunity: OpportunityPlan = {
       title: 'Small grants for sport and arts sessions',
       description: 'Up to £5,000 each; suited to small groups and clubs.',
       pounds: 30_000,
+      maxPounds: 5_000,
       small: true,
     },
   ],

@@ -245,6 +245,7 @@ async function addOpportunity(
       title: l.title,
       description: l.description,
       value_pence: pounds(l.pounds),
+      max_award_pence: l.maxPounds ? pounds(l.maxPounds) : null,
       suits_small: l.small,
     })),
   );

@@ -14,6 +14,7 @@ import * as m20261208000200 from './20261208000200_spend_summary.ts';
 import * as m20261208000300 from './20261208000300_sign_in_defences.ts';
 import * as m20261208000400 from './20261208000400_organisation_permissions.ts';
 import * as m20261208000500 from './20261208000500_idempotency_keys.ts';
+import * as m20261208000600 from './20261208000600_maximum_award.ts';
 
 // Listed explicitly: file discovery cannot import .ts under every runner. Append new migrations in order.
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '20261208000300_sign_in_defences': m20261208000300,
   '20261208000400_organisation_permissions': m20261208000400,
   '20261208000500_idempotency_keys': m20261208000500,
+  '20261208000600_maximum_award': m20261208000600,
 };

@@ -151,6 +151,59 @@ describe('starting an application', () => {
   });
 });
 
+describe('what the forms check', () => {
+  it('says everything missing from the start form at once', async () => {
+    const o = await insertOpenOpportunity(t.handle.db, tag(), { lots: 2 });
+    const { client } = await member('Everything Missing');
+    const res = await client.post(`/opportunities/${o.slug}/apply`, {});
+    expect(res.statusCode).toBe(400);
+    const summary = res.body.slice(
+      res.body.indexOf('govuk-error-summary'),
+      res.body.indexOf('</ul>', res.body.indexOf('govuk-error-summary')),
+    );
+    expect(summary).toContain('Choose which of your organisations leads the application');
+    expect(summary).toContain('Choose which lot you are applying for');
+    expect(summary).toContain('Choose whether you are applying alone or as a partnership');
+  });
+
+  it('refuses a request over the most one application may ask for, with the other problems of the form', async () => {
+    const o = await insertOpenOpportunity(t.handle.db, tag(), { lots: 2 });
+    // Lot 1: £60,000 of grants up to £5,000 each.
+    await t.handle.db.updateTable('lot').set({ max_award_pence: 500_000 }).where('id', '=', o.lots[0]!.id).execute();
+    const { client, org } = await member('Small Grants Club');
+    const reference = await start(client, o, org.id, 'single', o.lots[0]!.id);
+    const about = `/applications/${reference}/about`;
+    expect((await client.get(about)).body).toContain('You can ask for up to £5,000');
+    const both = await client.post(about, { title: '', requested: '15,000' });
+    expect(both.statusCode).toBe(400);
+    expect(both.body).toContain('Enter a title for your application');
+    expect(both.body).toContain('The amount you are asking for must be £5,000 or less');
+    expect((await client.post(about, { title: 'Football', requested: '15000' })).statusCode).toBe(400);
+    expect((await t.services.applications.byReference(reference))!.requested_pence).toBeNull();
+    // The service refuses it too, whatever the form sends.
+    const direct = await t.services.applications.saveAbout({ id: client.userId!, role: 'vcs_member' }, reference, {
+      title: 'Football',
+      requestedPence: 1_500_000,
+    });
+    expect(direct).toMatchObject({ ok: false, status: 400 });
+    expect((await client.post(about, { title: 'Football', requested: '5,000' })).statusCode).toBe(303);
+
+    // Lot 2 has no maximum of its own: its value (£60,000) is the most.
+    const other = await start(client, o, org.id, 'single', o.lots[1]!.id);
+    const over = await client.post(`/applications/${other}/about`, { title: 'Everything', requested: '60,000.01' });
+    expect(over.statusCode).toBe(400);
+    expect(over.body).toContain('must be £60,000 or less, the value of lot 2');
+    // An opportunity's own maximum caps every lot.
+    await t.handle.db.updateTable('opportunity').set({ max_award_pence: 400_000 }).where('id', '=', o.id).execute();
+    const capped = await client.post(about, { title: 'Football', requested: '4,500' });
+    expect(capped.statusCode).toBe(400);
+    expect(capped.body).toContain('must be £4,000 or less, the most one application can ask for');
+    // Saved before the cap, £5,000 now stops submission, saying why.
+    const check = await client.post(`/applications/${reference}/submit`);
+    expect(check.body).toContain('must be £4,000 or less');
+  });
+});
+
 describe('a single organisation applying', () => {
   it('completes every task, submits, and is then read-only, with a confirmation by email', async () => {
     const o = await insertOpenOpportunity(t.handle.db, tag());
@@ -164,7 +217,9 @@ describe('a single organisation applying', () => {
     const early = await client.post(`${base}/submit`);
     expect(early.statusCode).toBe(400);
     expect(early.body).toContain('Your application cannot be submitted yet');
-    expect(early.body).toContain('Answer every question (0 of 2 answered)');
+    // Every question left unanswered is named, all at once.
+    expect(early.body).toContain('Answer question 1: How will carers find you?');
+    expect(early.body).toContain('Answer question 2:');
 
     const badAbout = await client.post(`${base}/about`, { title: '', requested: 'lots' });
     expect(badAbout.statusCode).toBe(400);

@@ -9,7 +9,7 @@ import * as people from './queries/people.ts';
 import * as records from './queries/records.ts';
 import * as writes from './queries/writes.ts';
 import { notFound, type Reader } from './reading.ts';
-import { plainDateTime, wordCount } from './rules.ts';
+import { overLimitMessage, plainDateTime, requestLimit, wordCount } from './rules.ts';
 
 // Writing a draft application: starting it for one of the person's organisations, then its details, answers,
 // budget and outcome commitments, each by the lead's members while the opportunity takes changes.
@@ -93,14 +93,16 @@ export function createDrafting({
           return refusal(409, `The closing date was ${closed}. Applications can no longer be started.`);
         }
         const org = (await people.organisationsOf(trx, actor.id)).find((o) => o.id === input.organisationId);
-        if (!org) {
-          const message = 'Choose which of your organisations leads the application';
-          return refusal(400, 'Choose an organisation you are a member of', {
-            issues: [{ field: 'organisation', message }],
-          });
-        }
         const lotId = chosenLot(await records.lotsOf(trx, opportunity.id), input.lotId);
-        if (typeof lotId === 'object' && lotId !== null) return lotId;
+        // Both said at once when both are wrong.
+        const issues = [
+          ...(org
+            ? []
+            : [{ field: 'organisation', message: 'Choose which of your organisations leads the application' }]),
+          ...(typeof lotId === 'object' && lotId !== null ? (lotId.issues ?? []) : []),
+        ];
+        if (issues.length) return refusal(400, 'Check your answers', { issues });
+        if (!org || (typeof lotId === 'object' && lotId !== null)) return notFound;
         // Starting one is for the organisation's administrators and the members they let.
         const notAllowed = await organisations.refusalUnless(actor, org, 'start-applications', trx);
         if (notAllowed) return notAllowed;
@@ -142,8 +144,15 @@ export function createDrafting({
       });
     },
 
+    /** The title and the amount asked for, which may not be more than the lot (or opportunity) allows one application. */
     saveAbout: (actor: Actor, reference: string, input: AboutInput) =>
-      change(actor, reference, 'about_saved', async (trx, { row }) => {
+      change(actor, reference, 'about_saved', async (trx, { row, opportunity }) => {
+        const lot = row.lot_id ? ((await records.lotById(trx, row.lot_id)) ?? null) : null;
+        const limit = requestLimit(lot, opportunity);
+        if (input.requestedPence > limit.pence) {
+          const message = overLimitMessage(limit);
+          return refusal(400, message, { issues: [{ field: 'requested', message }] });
+        }
         await writes.writeAbout(trx, row.id, input.title, input.requestedPence);
         // Alone, the lead's share is the whole amount; in a partnership the lead sets its share with the others.
         if (row.kind === 'single') await writes.writeLeadShare(trx, row.id, input.requestedPence);

@@ -1,16 +1,21 @@
 import { z } from 'zod';
 import type { Issue } from '../../../kernel/result.ts';
-import { parsePounds, parseTarget } from './rules.ts';
+import { overLimitMessage, parsePounds, parseTarget } from './rules.ts';
 
 // The forms of the application pages, with messages written for the person filling them in.
 
-export const startForm = z.object({
-  organisation: z
-    .string({ message: 'Choose which of your organisations leads the application' })
-    .min(1, 'Choose which of your organisations leads the application'),
-  lot: z.string().default(''),
-  kind: z.enum(['single', 'partnership'], { message: 'Choose whether you are applying alone or as a partnership' }),
-});
+/** Who leads, which lot (when there are several to choose from) and how: every missing answer is said at once. */
+export const startForm = (lotIds: string[] = []) =>
+  z.object({
+    organisation: z
+      .string({ message: 'Choose which of your organisations leads the application' })
+      .min(1, 'Choose which of your organisations leads the application'),
+    lot: z
+      .string()
+      .default('')
+      .refine((v) => lotIds.length < 2 || lotIds.includes(v), 'Choose which lot you are applying for'),
+    kind: z.enum(['single', 'partnership'], { message: 'Choose whether you are applying alone or as a partnership' }),
+  });
 
 const money = (what: string) =>
   z
@@ -26,17 +31,18 @@ const money = (what: string) =>
       return pence;
     });
 
-export const aboutForm = z.object({
-  title: z
-    .string({ message: 'Enter a title for your application' })
-    .trim()
-    .min(1, 'Enter a title for your application')
-    .max(200, 'The title must be 200 characters or fewer'),
-  requested: money('the amount you are asking for').refine(
-    (p) => p > 0,
-    'The amount you are asking for must be more than £0',
-  ),
-});
+/** The title and the amount, checked together (every problem at once), the amount against what one may ask for. */
+export const aboutForm = (limit?: { pence: number; why: string }) =>
+  z.object({
+    title: z
+      .string({ message: 'Enter a title for your application' })
+      .trim()
+      .min(1, 'Enter a title for your application')
+      .max(200, 'The title must be 200 characters or fewer'),
+    requested: money('the amount you are asking for')
+      .refine((p) => p > 0, 'The amount you are asking for must be more than £0')
+      .refine((p) => !limit || p <= limit.pence, limit ? overLimitMessage(limit) : ''),
+  });
 
 export const partnerForm = z.object({
   role: z

@@ -1,6 +1,6 @@
 import { formatDate, formatDateTime } from '../../../kernel/dates.ts';
 import { formatMoney } from '../../../kernel/money.ts';
-import { escapeHtml } from '../../../web/html.ts';
+import { escapeHtml, tag } from '../../../web/html.ts';
 import { toGovukTable } from '../../../web/table.ts';
 
 // What application pages show in tables, as models for `govukTable`.
@@ -49,23 +49,35 @@ type ReceivedRow = {
   requested_pence: number | null;
   submitted_at: Date | null;
   statusLabel: string;
+  /** Why this person may see only that it exists (a conflict of interest), or null. */
+  conflict: string | null;
 };
 
-/** The applications submitted to an opportunity, for staff, with what they ask for in all. */
-export function receivedTable(rows: ReceivedRow[], totalRequested: number) {
+/**
+ * The applications submitted to an opportunity, for staff, with what they ask for in all. One the viewer is kept
+ * from by a conflict shows its reference and lead, marked, without a link or what it asks for.
+ */
+export function receivedTable(rows: ReceivedRow[], totalRequested: number, hidden = 0) {
   const count = `${rows.length} submitted application${rows.length === 1 ? '' : 's'}`;
+  const leftOut = hidden ? ' or those you declared an interest in' : '';
   return {
     ...toGovukTable<ReceivedRow>({
-      caption: `${count}, asking for ${formatMoney(totalRequested)} in all (not counting withdrawn ones)`,
+      caption: `${count}, asking for ${formatMoney(totalRequested)} in all (not counting withdrawn ones${leftOut})`,
       columns: [
         {
           header: 'Application',
           value: (r) => r.reference,
-          html: (r) => `${referenceCell({ ...r, title: '' })}<br>${escapeHtml(r.title)}`,
+          html: (r) =>
+            r.conflict
+              ? `${escapeHtml(r.reference)}<br>${tag(r.conflict, 'grey')}`
+              : `${referenceCell({ ...r, title: '' })}<br>${escapeHtml(r.title)}`,
         },
         { header: 'Lead organisation', value: (r) => r.lead_name },
         { header: 'Lot', value: (r) => (r.lot_number ? `Lot ${r.lot_number}: ${r.lot_title}` : '') },
-        { header: 'Kind', value: (r) => (r.kind === 'partnership' ? 'Partnership' : 'Single organisation') },
+        {
+          header: 'Kind',
+          value: (r) => (r.conflict ? '' : r.kind === 'partnership' ? 'Partnership' : 'Single organisation'),
+        },
         {
           header: 'Requested',
           value: (r) => (r.requested_pence == null ? '' : formatMoney(r.requested_pence)),

@@ -3,11 +3,12 @@ import type { OpportunityStatus } from '../../../db/schema.ts';
 import { type Actor, isStaff } from '../../../kernel/actor.ts';
 import { isUuid } from '../../../kernel/ids.ts';
 import { type Refusal, refusal } from '../../../kernel/result.ts';
+import { conflictRefusal } from '../assessment/present.ts';
 import { isCancelled, pastClosing } from '../opportunities/lifecycle.ts';
 import { applicationStatusLabels, isEditable } from './lifecycle.ts';
 import * as people from './queries/people.ts';
 import * as records from './queries/records.ts';
-import { blockersOf, plainDateTime, tasksOf, wordCount } from './rules.ts';
+import { blockersOf, plainDateTime, requestLimit, tasksOf, wordCount } from './rules.ts';
 
 // Reading one application: the whole of it for its pages, how a person stands to it, and the checks every change
 // of a draft makes.
@@ -37,7 +38,8 @@ export function draftRefusal(o: { status: OpportunityStatus; closes_at: Date | s
   return pastClosing(o, now) ? closedToChanges(o) : null;
 }
 
-export type Standing = { lead: boolean; partnerOf: string[]; staff: boolean };
+export type Conflict = { reason: 'declared_interest' | 'member_of_applicant'; detail: string };
+export type Standing = { lead: boolean; partnerOf: string[]; staff: boolean; conflict: Conflict | null };
 
 // Long only as a closure over its dependencies: each method in it is short and stands alone.
 export function createReader(db: Database) {
@@ -47,12 +49,16 @@ export function createReader(db: Database) {
 
   /** How this person stands to an application: the lead's member, a partner's member, staff, or nobody. */
   async function standing(actor: Actor | null, applicationId: string, trx: Database = db): Promise<Standing> {
-    if (!actor) return { lead: false, partnerOf: [], staff: false };
-    const rows = await people.partOf(trx, actor.id, applicationId);
+    if (!actor) return { lead: false, partnerOf: [], staff: false, conflict: null };
+    const [rows, conflicts] = await Promise.all([
+      people.partOf(trx, actor.id, applicationId),
+      people.conflictsOf(trx, actor.id, [applicationId]),
+    ]);
     return {
       lead: rows.some((r) => r.is_lead),
       partnerOf: rows.filter((r) => !r.is_lead).map((r) => r.organisation_id),
       staff: isStaff(actor),
+      conflict: conflicts[0] ?? null,
     };
   }
 
@@ -84,9 +90,11 @@ export function createReader(db: Database) {
     }));
     const budget = budgetRows.map((b) => ({ ...b, amount_pence: Number(b.amount_pence) }));
     const commitments = commitmentRows.map((c) => ({ ...c, note: c.note ?? '' }));
+    const limit = requestLimit(lot ?? null, opportunity);
     const tasks = tasksOf({
       ...application,
       requested: application.requested_pence,
+      limit,
       partners,
       answers,
       budget,
@@ -95,7 +103,15 @@ export function createReader(db: Database) {
     return {
       application: { ...application, statusLabel: applicationStatusLabels[application.status] },
       opportunity: { ...opportunity, effectiveStatus: opportunity.phase },
-      lot: lot ? { ...lot, value_pence: Number(lot.value_pence) } : null,
+      lot: lot
+        ? {
+            ...lot,
+            value_pence: Number(lot.value_pence),
+            max_award_pence: lot.max_award_pence == null ? null : Number(lot.max_award_pence),
+          }
+        : null,
+      /** The most this application may ask for, and why. */
+      limit,
       lead: { id: lead!.id, name: lead!.name, slug: lead!.slug },
       partners,
       sharesTotal: partners.reduce((sum, p) => sum + p.share_pence, 0),
@@ -110,12 +126,18 @@ export function createReader(db: Database) {
     };
   }
 
-  /** The application for someone allowed to see it, with how they stand to it. */
+  /**
+   * The application for someone allowed to see it, with how they stand to it. Staff see any application, except
+   * one they are kept from by a conflict of interest: of that they learn only that it exists. Its own
+   * organisations' members see it as applicants, whatever they declared.
+   */
   async function visible(actor: Actor | null, reference: string, trx: Database = db) {
     const row = await byReference(reference, trx);
     if (!row) return { refusal: notFound };
     const who = await standing(actor, row.id, trx);
-    if (!who.lead && who.partnerOf.length === 0 && !who.staff) return { refusal: notFound };
+    const applicant = who.lead || who.partnerOf.length > 0;
+    if (!applicant && !who.staff) return { refusal: notFound };
+    if (!applicant && who.conflict) return { refusal: conflictRefusal(row.reference, who.conflict.reason) };
     return { row, who };
   }
 

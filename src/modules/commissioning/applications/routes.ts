@@ -46,7 +46,8 @@ const routes: ModuleRoutes = async (app, { services }) => {
     '/opportunities/:slug/apply',
     { config: { access: VCS } },
     async (request, reply) => {
-      const form = parseForm(startForm, request.body);
+      const options = await applications.startOptions(actorOf(request), request.params.slug);
+      const form = parseForm(startForm(options.ok ? options.lots.map((l) => l.id) : []), request.body);
       if (!form.ok) return startPage(request, reply, form);
       const result = await applications.start(actorOf(request), request.params.slug, {
         organisationId: form.data.organisation,
@@ -120,13 +121,18 @@ const routes: ModuleRoutes = async (app, { services }) => {
     '/applications/:reference/about',
     { config: { access: VCS } },
     async (request, reply) => {
-      const form = parseForm(aboutForm, request.body);
+      const page = await applications.page(actorOf(request), request.params.reference);
+      const form = parseForm(aboutForm(page.ok ? page.limit : undefined), request.body);
       if (!form.ok) return editPage(request, reply, 'about', 'About the application', form);
       const result = await applications.saveAbout(actorOf(request), request.params.reference, {
         title: form.data.title,
         requestedPence: form.data.requested,
       });
-      if (!result.ok) return refuse(reply, result);
+      if (!result.ok) {
+        if (result.issues)
+          return editPage(request, reply, 'about', 'About the application', formErrors(result.issues, request.body));
+        return refuse(reply, result);
+      }
       return reply.seeOther(`/applications/${request.params.reference}`, 'About the application saved');
     },
   );
@@ -424,15 +430,12 @@ const routes: ModuleRoutes = async (app, { services }) => {
     async (request, reply) => {
       const opportunity = await services.opportunities.bySlug(request.params.slug);
       if (!opportunity) return refuse(reply, { ok: false, status: 404, message: 'There is no such opportunity.' });
-      const rows = (await applications.forOpportunity(opportunity.id)).filter((r) => r.submitted_at);
-      const totalRequested = rows
-        .filter((r) => r.status !== 'withdrawn')
-        .reduce((s, r) => s + (r.requested_pence ?? 0), 0);
+      const { rows, totalRequested, hidden } = await applications.received(actorOf(request), opportunity.id);
       return reply.view(view('received'), {
         title: `Applications received: ${opportunity.title}`,
         opportunity,
         rows,
-        table: receivedTable(rows, totalRequested),
+        table: receivedTable(rows, totalRequested, hidden),
       });
     },
   );

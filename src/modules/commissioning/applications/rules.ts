@@ -25,17 +25,52 @@ export function parseTarget(text: string): string | null {
   return /^\d+(\.\d{1,4})?$/.test(cleaned) ? cleaned : null;
 }
 
+type Amounts = { value_pence: number | string; max_award_pence: number | string | null };
+
+/**
+ * The most one application may ask for: its lot's maximum award (a lot of "up to £5,000 each"), or else the lot's
+ * value; never more than the opportunity's maximum award, where it sets one, nor its total value.
+ */
+export function requestLimit(
+  lot: (Amounts & { number: number }) | null,
+  o: { total_value_pence: number | string; max_award_pence: number | string | null },
+): { pence: number; why: string } {
+  const own = lot ? Number(lot.max_award_pence ?? lot.value_pence) : Number(o.total_value_pence);
+  const what = lot
+    ? lot.max_award_pence != null
+      ? `the most one application for lot ${lot.number} can ask for`
+      : `the value of lot ${lot.number}`
+    : 'the value of the opportunity';
+  if (o.max_award_pence != null && Number(o.max_award_pence) < own)
+    return { pence: Number(o.max_award_pence), why: 'the most one application can ask for' };
+  return { pence: own, why: what };
+}
+
+/** What to say when the amount asked for is over the limit. */
+export const overLimitMessage = (limit: { pence: number; why: string }) =>
+  `The amount you are asking for must be ${moneyText(limit.pence)} or less, ${limit.why}`;
+
 export type TaskKey = 'about' | 'partners' | 'answers' | 'budget' | 'commitments';
 export type TaskState = 'complete' | 'in_progress' | 'not_started';
-export type Task = { key: TaskKey; title: string; href: string; state: TaskState; problem?: string };
+/** `problem` sums up what is wrong; `problems`, when given, says each thing, for the list of what stops submission. */
+export type Task = {
+  key: TaskKey;
+  title: string;
+  href: string;
+  state: TaskState;
+  problem?: string | undefined;
+  problems?: string[];
+};
 
 type Draft = {
   reference: string;
   title: string;
   kind: 'single' | 'partnership';
   requested: number | null;
+  /** The most it may ask for, when known. */
+  limit?: { pence: number; why: string } | undefined;
   partners: { is_lead: boolean; share_pence: number }[];
-  answers: { body: string; words: number; word_limit: number | null; number: number }[];
+  answers: { body: string; words: number; word_limit: number | null; number: number; prompt?: string }[];
   budget: { amount_pence: number }[];
   commitments: { target: string | null }[];
 };
@@ -57,15 +92,23 @@ function partnersTask(d: Draft, base: string): Task {
 
 function answersTask(d: Draft, base: string): Task {
   const answered = d.answers.filter((a) => a.body.trim());
-  const overLimit = d.answers.find((a) => a.word_limit != null && a.words > a.word_limit);
+  const overLimit = d.answers.filter((a) => a.word_limit != null && a.words > a.word_limit);
   const problem =
     answered.length < d.answers.length
       ? `Answer every question (${answered.length} of ${d.answers.length} answered)`
-      : overLimit
-        ? `Answer ${overLimit.number} must be ${overLimit.word_limit} words or fewer`
+      : overLimit.length
+        ? `Answer ${overLimit[0]!.number} must be ${overLimit[0]!.word_limit} words or fewer`
         : undefined;
-  const state = stateOf(answered.length === d.answers.length && !overLimit, answered.length > 0);
-  return { key: 'answers', title: 'Answers to the questions', href: `${base}/answers`, state, problem };
+  // Every unanswered question and every answer over its limit, each on its own, so that all are seen at once.
+  const problems = d.answers.flatMap((a) => {
+    const named = a.prompt ? `question ${a.number}: ${a.prompt}` : `question ${a.number}`;
+    if (!a.body.trim()) return [`Answer ${named}`];
+    if (a.word_limit != null && a.words > a.word_limit)
+      return [`Shorten your answer to ${named} to ${a.word_limit} words or fewer (it has ${a.words})`];
+    return [];
+  });
+  const state = stateOf(answered.length === d.answers.length && overLimit.length === 0, answered.length > 0);
+  return { key: 'answers', title: 'Answers to the questions', href: `${base}/answers`, state, problem, problems };
 }
 
 function budgetTask(d: Draft, base: string): Task {
@@ -83,12 +126,15 @@ function budgetTask(d: Draft, base: string): Task {
 export function tasksOf(d: Draft): Task[] {
   const base = `/applications/${d.reference}`;
   const hasTitle = !!d.title.trim();
+  const tooMuch =
+    d.limit && d.requested != null && Number(d.requested) > d.limit.pence ? overLimitMessage(d.limit) : undefined;
   const tasks: Task[] = [
     {
       key: 'about',
       title: 'About the application',
       href: `${base}/about`,
-      state: stateOf(hasTitle && d.requested != null, hasTitle || d.requested != null),
+      state: stateOf(hasTitle && d.requested != null && !tooMuch, hasTitle || d.requested != null),
+      problem: tooMuch,
     },
   ];
   if (d.kind === 'partnership') tasks.push(partnersTask(d, base));
@@ -114,8 +160,9 @@ export function tasksOf(d: Draft): Task[] {
 export function blockersOf(f: { tasks: Task[]; unconfirmed: { name: string }[] }, deadline: string | null): Issue[] {
   const issues: Issue[] = deadline ? [{ field: 'deadline', message: deadline }] : [];
   for (const task of f.tasks) {
-    if (task.state !== 'complete')
-      issues.push({ field: `task-${task.key}`, message: task.problem ?? `Complete “${task.title}”` });
+    if (task.state === 'complete') continue;
+    const problems = task.problems?.length ? task.problems : [task.problem ?? `Complete “${task.title}”`];
+    for (const message of problems) issues.push({ field: `task-${task.key}`, message });
   }
   for (const p of f.unconfirmed) {
     issues.push({ field: 'task-partners', message: `${p.name} has not yet confirmed its part in the application` });

@@ -7,6 +7,7 @@ import { createMutate } from '../../../kernel/mutation.ts';
 import type { AuditService } from '../../audit/service.ts';
 import type { OrganisationService } from '../../organisations/service.ts';
 import type { OutboxService } from '../../outbox/service.ts';
+import { conflictMark } from '../assessment/present.ts';
 import { isPublished } from '../opportunities/lifecycle.ts';
 import type { OpportunityService } from '../opportunities/service.ts';
 import { createChanges } from './changes.ts';
@@ -53,6 +54,14 @@ export function createApplicationService(deps: ApplicationDeps) {
   const drafting = createDrafting({ db, mutate, read, organisations: deps.organisations });
   const changes = createChanges({ ...deps, mutate, read });
   const myOrganisations = (userId: string, trx: Database = db) => people.organisationsOf(trx, userId);
+  /**
+   * The conflicts of interest that keep this person from these applications, by application: what they may not
+   * see of them (content, totals, ranks), wherever they are listed.
+   */
+  async function conflictsOf(userId: string, applicationIds: string[], trx: Database = db) {
+    const rows = await people.conflictsOf(trx, userId, applicationIds.filter(isUuid));
+    return new Map(rows.map((r) => [r.application_id, { reason: r.reason, detail: r.detail }]));
+  }
 
   return {
     statusLabels,
@@ -89,6 +98,31 @@ export function createApplicationService(deps: ApplicationDeps) {
         // Someone in two of its organisations is told once.
         return { ...a, people: [...new Map(mine.map((p) => [p.email, { email: p.email, name: p.name }])).values()] };
       });
+    },
+
+    conflictsOf,
+
+    /**
+     * The applications submitted to an opportunity, for staff: what each asks for, except those the person is kept
+     * from by a conflict, which show only that they exist; the total counts only what they may see.
+     */
+    async received(actor: Actor, opportunityId: string) {
+      if (!isUuid(opportunityId)) return { rows: [], totalRequested: 0, hidden: 0 };
+      const all = (await people.forOpportunity(db, opportunityId)).map(shaped).filter((r) => r.submitted_at);
+      const conflicts = await conflictsOf(
+        actor.id,
+        all.map((r) => r.id),
+      );
+      const rows = all.map((r) => {
+        const conflict = conflicts.get(r.id);
+        return conflict
+          ? { ...r, requested_pence: null, conflict: conflictMark[conflict.reason] }
+          : { ...r, conflict: null };
+      });
+      const totalRequested = rows
+        .filter((r) => r.status !== 'withdrawn')
+        .reduce((sum, r) => sum + (r.requested_pence ?? 0), 0);
+      return { rows, totalRequested, hidden: conflicts.size };
     },
 
     /** An opportunity's applications (all statuses, or those given), with the lead's name, oldest submission first. */

@@ -478,6 +478,129 @@ describe('moderation, ranking and decisions', () => {
   });
 });
 
+describe('a conflict of interest binds staff', () => {
+  it('shows someone kept from an application only that it exists, on every page that shows it, whatever their role', async () => {
+    const s = await setting('bound');
+    const declare = (client: TestClient, detail: string) =>
+      client.post(`/opportunities/${s.o.slug}/panel/declaration`, {
+        declaration: 'interests',
+        interests: s.alone.id,
+        [`detail-${s.alone.id}`]: detail,
+      });
+    // An officer and a second commissioner on the panel, each with an interest in the single application.
+    const scorer = await person('officer', 'Sam Scorer');
+    const officer = await person('officer', 'Ivy Interest');
+    const other = await person('commissioner', 'Col Conflict');
+    for (const m of [scorer, officer, other]) await addToPanel(s.commissioner.client, s.o, m.email);
+    await declareNone(scorer.client, s.o);
+    expect((await declare(officer.client, 'I chair its board')).statusCode).toBe(303);
+    expect((await declare(other.client, 'My partner works there')).statusCode).toBe(303);
+    const base = `/opportunities/${s.o.slug}`;
+    for (const m of [scorer, officer, other])
+      await m.client.post(`${base}/panel/applications/${s.partnership.reference}`, scoreFields(s.o, 5, 10));
+    await scorer.client.post(`${base}/panel/applications/${s.alone.reference}`, {
+      ...scoreFields(s.o, 4, 7),
+      [`comment-${s.o.quality}`]: 'Sam’s secret view',
+    });
+    // 4 of 5 and 7 of 10: 76.0%, ranked 2 in lot 1 behind the partnership's 100.0%.
+    for (const [ref, q, v] of [
+      [s.partnership.reference, 5, 10],
+      [s.alone.reference, 4, 7],
+    ] as const)
+      expect(
+        (await s.commissioner.client.post(`${base}/assessment/applications/${ref}`, moderationFields(s.o, q, v)))
+          .statusCode,
+      ).toBe(303);
+    const full = await s.commissioner.client.get(`${base}/assessment`);
+    expect(full.body).toContain('76.0%');
+
+    for (const who of [officer, other]) {
+      // The application's page: that it exists, not what it says.
+      const page = await who.client.get(`/applications/${s.alone.reference}`);
+      expect(page.statusCode).toBe(403);
+      expect(page.body).toContain(s.alone.reference);
+      expect(page.body).toContain('you declared an interest in it');
+      expect(page.body).not.toContain('Lunch clubs in every ward');
+      expect((await who.client.get(`/applications/${s.partnership.reference}`)).statusCode).toBe(200);
+
+      // The overview: marked, with no total, no rank and no link; listed after the others of its lot.
+      const overview = await who.client.get(`${base}/assessment`);
+      const listed = overview.body.slice(overview.body.indexOf('Applications, by lot and rank'));
+      const row = listed.slice(
+        listed.indexOf(s.alone.reference),
+        listed.indexOf('</tr>', listed.indexOf(s.alone.reference)),
+      );
+      expect(row).toContain('You declared an interest');
+      expect(row).not.toContain('%');
+      expect(row).not.toContain('Lunch clubs');
+      expect(overview.body).not.toContain('76.0%');
+      expect(overview.body).toContain('100.0%');
+      expect(overview.body).not.toContain(`assessment/applications/${s.alone.reference}"`);
+      expect(listed.indexOf(s.partnership.reference)).toBeLessThan(listed.indexOf(s.alone.reference));
+
+      // The scoring page: refused, without the others' scores.
+      const scoring = await who.client.get(`${base}/panel/applications/${s.alone.reference}`);
+      expect(scoring.body).toContain('You cannot score this application');
+      expect(scoring.body).not.toContain('Sam’s secret view');
+
+      // The list of applications received: no amount asked, and the total leaves it out.
+      const received = await who.client.get(`${base}/applications`);
+      expect(received.statusCode).toBe(200);
+      expect(received.body).toContain('asking for £40,000.00 in all');
+      expect(received.body).not.toContain(`href="/applications/${s.alone.reference}"`);
+    }
+
+    // A commissioner kept from it may neither moderate it nor decide on it: another commissioner does.
+    const moderation = await other.client.get(`${base}/assessment/applications/${s.alone.reference}`);
+    expect(moderation.statusCode).toBe(403);
+    expect(moderation.body).not.toContain('Sam’s secret view');
+    const remoderate = await other.client.post(
+      `${base}/assessment/applications/${s.alone.reference}`,
+      moderationFields(s.o, 1, 1),
+    );
+    expect(remoderate.statusCode).toBe(403);
+    const decisions = await other.client.get(`${base}/assessment/decisions`);
+    expect(decisions.body).not.toContain(`outcome-${s.alone.id}`);
+    expect(decisions.body).toContain(`You are kept from ${s.alone.reference} by a conflict of interest`);
+    const decided = await other.client.post(`${base}/assessment/decisions`, {
+      applications: [s.partnership.id, s.alone.id],
+      [`outcome-${s.partnership.id}`]: 'successful',
+      [`feedback-${s.partnership.id}`]: 'A strong partnership.',
+      [`outcome-${s.alone.id}`]: 'unsuccessful',
+      [`feedback-${s.alone.id}`]: 'Decided by someone with an interest',
+    });
+    expect(decided.statusCode).toBe(303);
+    const statuses = await t.handle.db
+      .selectFrom('application')
+      .select(['id', 'status'])
+      .where('id', 'in', [s.partnership.id, s.alone.id])
+      .execute();
+    expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({
+      [s.partnership.id]: 'successful',
+      [s.alone.id]: 'submitted',
+    });
+    const again = await other.client.post(`${base}/assessment/decisions`, {
+      applications: [s.alone.id],
+      [`outcome-${s.alone.id}`]: 'successful',
+      [`feedback-${s.alone.id}`]: 'Decided by someone with an interest',
+    });
+    expect(again.statusCode).toBe(403);
+    const last = await s.commissioner.client.post(`${base}/assessment/decisions`, {
+      applications: [s.alone.id],
+      [`outcome-${s.alone.id}`]: 'successful',
+      [`feedback-${s.alone.id}`]: 'Well argued.',
+    });
+    expect(last.statusCode).toBe(303);
+    // Nor make its award.
+    const award = await other.client.get(`${base}/awards/new?application=${s.alone.reference}`);
+    expect(award.statusCode).toBe(403);
+    expect(award.body).not.toContain('Lunch clubs in every ward');
+    expect((await s.commissioner.client.get(`${base}/awards/new?application=${s.alone.reference}`)).statusCode).toBe(
+      200,
+    );
+  });
+});
+
 describe('a cancelled opportunity', () => {
   it('refuses every assessment page and form, saying it was cancelled and on what date', async () => {
     const s = await setting('cancelled');

@@ -6,7 +6,7 @@ import { isAssessable } from '../opportunities/lifecycle.ts';
 import type { AssessmentContext, Opportunity } from './context.ts';
 import { applicationDecided } from './emails.ts';
 import { COMMISSIONERS } from './panel.ts';
-import { applicationsTable, cancellation, refusals, refuseIfCancelled } from './present.ts';
+import { applicationsTable, cancellation, conflictMark, refusals, refuseIfCancelled } from './present.ts';
 import * as q from './queries.ts';
 import { decisionIssues, percentText, scorers, weightedPercent } from './rules.ts';
 
@@ -51,13 +51,48 @@ export function decisionActions(ctx: AssessmentContext) {
     return { rows, panel: state.panel, exclusions: state.exclusions };
   }
 
+  /**
+   * The rows as this person may see them: of an application they are kept from by a conflict, only that it exists
+   * (reference, lead, lot and status), marked, with no title, scoring, total or rank, listed after the others of
+   * its lot so that its place does not give its rank away.
+   */
+  async function rowsFor(actor: Actor, o: Opportunity) {
+    const { rows, panel, exclusions } = await assessmentRows(o);
+    const mine = new Map(exclusions.filter((e) => e.user_id === actor.id).map((e) => [e.application_id, e]));
+    const shown = rows.map((r) => {
+      const conflict = mine.get(r.id);
+      if (!conflict) return { ...r, conflict: null };
+      return {
+        ...r,
+        title: '',
+        conflict: conflictMark[conflict.reason],
+        scored: 0,
+        scorers: 0,
+        missing: [],
+        excluded: [],
+        moderated: 0,
+        total: null,
+        totalText: '',
+        rank: null,
+        feedback: null,
+      };
+    });
+    shown.sort(
+      (x, y) =>
+        (x.lot_number ?? 0) - (y.lot_number ?? 0) ||
+        Number(!!x.conflict) - Number(!!y.conflict) ||
+        (x.conflict ? x.reference.localeCompare(y.reference) : (x.rank ?? 999) - (y.rank ?? 999)),
+    );
+    return { rows: shown, panel, exclusions };
+  }
+
   /** Staff overview: the panel, declarations, scoring progress, agreed totals and ranks, decisions, awards. */
   async function overview(actor: Actor, slug: string) {
     if (!isStaff(actor)) return refusals.onlyStaff;
     const o = await opportunities.bySlug(slug);
     if (!o) return refusals.notFound;
     await mutate((trx, effects) => ctx.recordConflicts(o.id, trx, effects));
-    const { rows, panel, exclusions } = await assessmentRows(o);
+    const { rows, panel, exclusions } = await rowsFor(actor, o);
     const canManage = holds(actor, COMMISSIONERS);
     const cancelled = cancellation(o);
     return {
@@ -92,7 +127,13 @@ export function decisionActions(ctx: AssessmentContext) {
       if (!page.ok) return page;
       const cancelled = refuseIfCancelled(page.opportunity);
       if (cancelled) return cancelled;
-      return { ...page, undecided: page.applications.filter((a) => a.status === 'submitted') };
+      const waiting = page.applications.filter((a) => a.status === 'submitted');
+      // Those the commissioner is kept from by a conflict are decided by another commissioner.
+      return {
+        ...page,
+        undecided: waiting.filter((a) => !a.conflict),
+        leftToOthers: waiting.filter((a) => a.conflict),
+      };
     },
 
     /**
@@ -112,9 +153,13 @@ export function decisionActions(ctx: AssessmentContext) {
         if (!locked) return refusals.notFound;
         const cancelled = refuseIfCancelled(locked);
         if (cancelled) return cancelled;
-        const { rows } = await assessmentRows(o, trx);
-        const undecided = rows.filter((a) => a.status === 'submitted');
-        if (undecided.length === 0) return refusals.allDecided;
+        await ctx.recordConflicts(o.id, trx, effects);
+        const { rows, exclusions } = await assessmentRows(o, trx);
+        const kept = new Set(exclusions.filter((e) => e.user_id === actor.id).map((e) => e.application_id));
+        const waiting = rows.filter((a) => a.status === 'submitted');
+        const undecided = waiting.filter((a) => !kept.has(a.id));
+        if (waiting.length === 0) return refusals.allDecided;
+        if (undecided.length === 0) return refusals.othersToDecide;
         const issues = decisionIssues(undecided, o.criteria.length, input);
         if (issues.length) return refusal(400, 'Check the decisions', { issues });
         const now = new Date();

@@ -14,6 +14,22 @@ export const reasonText: Record<ExclusionReason, string> = {
   member_of_applicant: 'you are a member of an organisation in this application',
 };
 
+/**
+ * What someone kept from an application by a conflict sees in place of its content, its total and its rank: the
+ * reason in a few words.
+ */
+export const conflictMark: Record<ExclusionReason, string> = {
+  declared_interest: 'You declared an interest',
+  member_of_applicant: 'You are a member of an organisation in it',
+};
+
+/** Why the page of an application is closed to this person, for the refusal. */
+export const conflictRefusal = (reference: string, reason: ExclusionReason) =>
+  refusal(
+    403,
+    `Application ${reference} exists, but ${reasonText[reason]}, so you cannot see what it says or how it was assessed.`,
+  );
+
 /** The panel member's declaration as the overview and their page show it. */
 export const declarationText = (count: number) =>
   count === 0 ? 'No interests' : `An interest in ${count} application${count === 1 ? '' : 's'}`;
@@ -44,6 +60,10 @@ export const refusals = {
   noScorers: refusal(409, 'No panel member can score this application yet: add members to the panel.'),
   decided: refusal(409, 'The decision on this application has been made, so its scores cannot change.'),
   allDecided: refusal(409, 'Every application has its decision.'),
+  othersToDecide: refusal(
+    403,
+    'Every application still waiting is one you are kept from by a conflict of interest: another commissioner decides on it.',
+  ),
   panelClosed: refusal(
     409,
     'Moderation of this opportunity’s applications has started, so no one can be added to the panel: every application is assessed by the same panel.',
@@ -111,17 +131,23 @@ type Row = {
   status: string;
   statusLabel: string;
   award: string | null;
+  /** Why the viewer sees only that it exists (a conflict of interest), or null. */
+  conflict: string | null;
 };
 
-/** The staff overview's applications, by lot and rank: scoring progress, agreed total, rank, status and award. */
+/**
+ * The staff overview's applications, by lot and rank: scoring progress, agreed total, rank, status and award. An
+ * application the viewer is kept from by a conflict shows only that it exists, marked in place of its total.
+ */
 export function applicationsTable(rows: Row[], o: { slug: string }, can: { moderate: boolean; award: boolean }) {
   const e = escapeHtml;
   const reference = (a: Row) =>
-    can.moderate
+    can.moderate && !a.conflict
       ? `<a class="govuk-link" href="/opportunities/${e(o.slug)}/assessment/applications/${e(a.reference)}">${e(a.reference)}</a>`
       : e(a.reference);
+  const about = (a: Row) => (a.conflict ? e(a.lead_name) : `${e(a.lead_name)}: ${e(a.title)}`);
   const award = (a: Row) => {
-    if (a.status !== 'successful' || !can.award) return '';
+    if (a.status !== 'successful' || !can.award || a.conflict) return '';
     const [href, text] = a.award
       ? [`/awards/${e(a.award)}`, 'See the award']
       : [`/opportunities/${e(o.slug)}/awards/new?application=${e(a.reference)}`, 'Make the award'];
@@ -134,16 +160,23 @@ export function applicationsTable(rows: Row[], o: { slug: string }, can: { moder
         {
           header: 'Application',
           value: (a) => a.reference,
-          html: (a) => `${reference(a)}<br><span class="govuk-body-s">${e(a.lead_name)}: ${e(a.title)}</span>`,
+          html: (a) => `${reference(a)}<br><span class="govuk-body-s">${about(a)}</span>`,
         },
         { header: 'Lot', value: (a) => (a.lot_number ? `Lot ${a.lot_number}` : 'Whole opportunity') },
         {
           header: 'Scored',
-          value: (a) => `${a.scored} of ${a.scorers}`,
+          value: (a) => (a.conflict ? '' : `${a.scored} of ${a.scorers}`),
           html: (a) =>
-            `${a.scored} of ${a.scorers}${a.missing.length ? `<br><span class="govuk-body-s">Still to score: ${e(a.missing.join(', '))}</span>` : ''}`,
+            a.conflict
+              ? ''
+              : `${a.scored} of ${a.scorers}${a.missing.length ? `<br><span class="govuk-body-s">Still to score: ${e(a.missing.join(', '))}</span>` : ''}`,
         },
-        { header: 'Weighted total', value: (a) => a.totalText || 'Not moderated', numeric: true },
+        {
+          header: 'Weighted total',
+          value: (a) => a.conflict ?? (a.totalText || 'Not moderated'),
+          html: (a) => (a.conflict ? tag(a.conflict, 'grey') : e(a.totalText || 'Not moderated')),
+          numeric: true,
+        },
         { header: 'Rank', value: (a) => a.rank || '', numeric: true },
         { header: 'Status', value: (a) => a.statusLabel, html: (a) => `${e(a.statusLabel)}${award(a)}` },
       ],

@@ -5,7 +5,7 @@ import { ASSESSED_STATUSES } from '../applications/lifecycle.ts';
 import { isAssessable } from '../opportunities/lifecycle.ts';
 import type { AssessmentContext, Opportunity } from './context.ts';
 import { COMMISSIONERS } from './panel.ts';
-import { othersTable, reasonText, refusals, refuseIfCancelled, spreadTable } from './present.ts';
+import { conflictRefusal, othersTable, reasonText, refusals, refuseIfCancelled, spreadTable } from './present.ts';
 import * as q from './queries.ts';
 import { moderationIssues, rankByLot, scoreIssues, scorers, weightedPercent } from './rules.ts';
 
@@ -36,9 +36,12 @@ export function scoringActions(ctx: AssessmentContext) {
    * The moderation of one application as it stands: refused while a member has still to score; otherwise each
    * criterion with the spread of the scores that count and the agreed score so far.
    */
-  async function moderation(o: Opportunity, reference: string, trx: Database = db) {
+  async function moderation(actor: Actor, o: Opportunity, reference: string, trx: Database = db) {
     const app = await assessedApplication(o, reference, trx);
     if (!app) return refusals.noApplication;
+    // Someone kept from it by a conflict does not see its scores, nor agree them.
+    const conflict = await ctx.exclusionOf(o.id, actor.id, app.id, trx);
+    if (conflict) return conflictRefusal(app.reference, conflict.reason);
     const state = await ctx.panelState(o.id, trx);
     const mine = state.scores.filter((s) => s.application_id === app.id);
     const { scorers: who, missing } = scorers(state.panel, state.excluded(app.id), mine, o.criteria);
@@ -160,7 +163,7 @@ export function scoringActions(ctx: AssessmentContext) {
       if (!holds(actor, COMMISSIONERS)) return refusals.onlyCommissioners;
       const o = await opportunities.bySlug(slug);
       if (!o) return refusals.notFound;
-      return refuseIfCancelled(o) ?? moderation(o, reference);
+      return refuseIfCancelled(o) ?? moderation(actor, o, reference);
     },
 
     /**
@@ -177,7 +180,7 @@ export function scoringActions(ctx: AssessmentContext) {
         if (!locked) return refusals.notFound;
         const cancelled = refuseIfCancelled(locked);
         if (cancelled) return cancelled;
-        const page = await moderation(o, reference, trx);
+        const page = await moderation(actor, o, reference, trx);
         if (!page.ok) return page;
         const app = page.application;
         if (app.status !== 'submitted') return refusals.decided;

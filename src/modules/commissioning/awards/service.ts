@@ -11,6 +11,7 @@ import { serviceAreas } from '../../place/codelists.ts';
 import type { PlaceConfig } from '../../place/config.ts';
 import { DECIDERS } from '../applications/lifecycle.ts';
 import type { ApplicationService } from '../applications/service.ts';
+import { conflictRefusal } from '../assessment/present.ts';
 import { routes } from '../opportunities/present.ts';
 import type { OpportunityService } from '../opportunities/service.ts';
 import { kindLabels, presentAward } from './present.ts';
@@ -74,6 +75,8 @@ export function createAwardService({
     const app = await applications.byReference(reference);
     const full = app && app.opportunity_id === opportunity.id ? await applications.full(app.id) : undefined;
     if (!full) return refusal(404, 'There is no such application for this opportunity.');
+    const conflict = (await applications.conflictsOf(actor.id, [full.application.id])).get(full.application.id);
+    if (conflict) return conflictRefusal(full.application.reference, conflict.reason);
     if (full.application.status !== 'successful')
       return refusal(409, 'An award is made only to an application decided as successful.');
     const made = await q.awardForApplication(db, full.application.id);

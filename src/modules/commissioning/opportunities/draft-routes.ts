@@ -82,6 +82,7 @@ export const draftRoutes: ModuleRoutes = async (app, { services }) => {
           title: lot.title,
           description: lot.description,
           value: penceToField(lot.value_pence),
+          max_award: lot.max_award_pence == null ? '' : penceToField(lot.max_award_pence),
           suits_small: lot.suits_small ? 'yes' : '',
         }
       : { number: String(nextNumber) };
@@ -104,6 +105,7 @@ export const draftRoutes: ModuleRoutes = async (app, { services }) => {
       title: form.data.title,
       description: form.data.description,
       valuePence: form.data.value,
+      maxAwardPence: form.data.max_award,
       suitsSmall: form.data.suits_small,
     });
     if (!result.ok) {

@@ -32,7 +32,15 @@ export type DetailsInput = {
   decisionExpectedOn: string | null;
   serviceStartsOn: string | null;
 };
-export type LotInput = { number: number; title: string; description: string; valuePence: number; suitsSmall: boolean };
+export type LotInput = {
+  number: number;
+  title: string;
+  description: string;
+  valuePence: number;
+  /** The most one application may ask for ("up to £5,000 each"), or null for the lot's value. */
+  maxAwardPence?: number | null;
+  suitsSmall: boolean;
+};
 export type QuestionInput = { prompt: string; guidance: string; wordLimit: number | null };
 export type CriterionInput = { title: string; description: string; weight: number; maxScore: number };
 
@@ -188,6 +196,7 @@ export function createDrafting({ mutate, read, place, specifications }: Deps) {
           title: input.title,
           description: input.description,
           value_pence: input.valuePence,
+          max_award_pence: input.maxAwardPence ?? null,
           suits_small: input.suitsSmall,
         };
         if (lotId) await parts.updateLot(trx, lotId, values);

@@ -206,16 +206,34 @@ export function detailsValues(o: DetailsRow & { wards: { code: string }[] }): Bo
   };
 }
 
-export const lotForm = z.object({
-  number: wholeNumber('the lot number', 1, 99),
-  title: required('Enter a title for the lot', 'The title', 200),
-  description: text('The description', 5000),
-  value: money('the value of the lot'),
-  suits_small: z
+/** An amount that may be left empty: null then. */
+const optionalMoney = (label: string) =>
+  z
     .string()
     .optional()
-    .transform((v) => v === 'yes'),
-});
+    .transform((v) => v?.trim() ?? '')
+    .pipe(z.union([z.literal('').transform(() => null), money(label)]));
+
+export const lotForm = z
+  .object({
+    number: wholeNumber('the lot number', 1, 99),
+    title: required('Enter a title for the lot', 'The title', 200),
+    description: text('The description', 5000),
+    value: money('the value of the lot'),
+    max_award: optionalMoney('the most one application can ask for'),
+    suits_small: z
+      .string()
+      .optional()
+      .transform((v) => v === 'yes'),
+  })
+  .superRefine((lot, ctx) => {
+    if (lot.max_award !== null && lot.max_award > lot.value)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_award'],
+        message: 'The most one application can ask for must be no more than the value of the lot',
+      });
+  });
 
 export const questionForm = z.object({
   prompt: required('Enter the question', 'The question', 1000),

@@ -5,7 +5,7 @@ import { details, publishedOpportunity, readySpecification } from '../../../../t
 import { sizeBands } from '../../place/codelists.ts';
 import { penceFrom, timeFrom } from './forms.ts';
 import { opportunityPhase } from './lifecycle.ts';
-import { londonTime, withinReach, yearlyPence } from './rules.ts';
+import { largestAward, londonTime, lotWithinReach, withinReach, yearlyPence } from './rules.ts';
 import { PAGE_SIZE } from './service.ts';
 
 let t: TestContext;
@@ -92,6 +92,15 @@ describe('helpers', () => {
     expect(yearlyPence(10_000_000, 24)).toBe(5_000_000);
     expect(withinReach(5_000_000, small, 0.5)).toBe(true);
     expect(withinReach(5_000_001, small, 0.5)).toBe(false);
+    // A lot is reached award by award: up to £5,000 each from £30,000 is £5,000 at most, capped by the opportunity.
+    const grants = { value_pence: 3_000_000, max_award_pence: 500_000 };
+    expect(largestAward(grants, { max_award_pence: null })).toBe(500_000);
+    expect(largestAward(grants, { max_award_pence: 200_000 })).toBe(200_000);
+    expect(largestAward({ value_pence: 3_000_000, max_award_pence: null }, { max_award_pence: null })).toBe(3_000_000);
+    const micro = sizeBands.find((b) => b.code === 'micro')!;
+    expect(lotWithinReach({ suits_small: true }, 1_500_000, micro, 0.5)).toBe(true);
+    expect(lotWithinReach({ suits_small: false }, 1_500_000, micro, 0.5)).toBe(false);
+    expect(lotWithinReach({ suits_small: false }, 250_000, micro, 0.5)).toBe(true);
   });
 });
 
@@ -504,6 +513,33 @@ describe('small providers', () => {
     expect(page.body).toContain('Suits small organisations');
     const again = await t.services.opportunities.reach((await t.services.opportunities.bySlug(slug))!);
     expect(again.lots[1]!.bands.find((b) => b.code === 'small')!.withinReach).toBe(true);
+  });
+
+  it('reaches micro and small organisations with small grants, and with a lot that suits them', async () => {
+    const commissioner = await t.as('commissioner');
+    const { slug } = await createDraft(commissioner, { total_value: '90,000', duration_months: '24' });
+    const lot = (number: string, fields: Record<string, string>) =>
+      commissioner.post(`/opportunities/${slug}/lots/new`, { number, title: `Lot ${number}`, ...fields });
+    // The most one application can ask for may not be more than the lot.
+    const tooBig = await lot('1', { value: '30000', max_award: '40000' });
+    expect(tooBig.statusCode).toBe(400);
+    expect(tooBig.body).toContain('must be no more than the value of the lot');
+    // £30,000 of grants up to £5,000 each, marked as suiting small organisations (the demo's small grants).
+    expect((await lot('1', { value: '30000', max_award: '5000', suits_small: 'yes' })).statusCode).toBe(303);
+    // The same grants, not marked: each is £2,500 a year, within half of a micro organisation's £10,000.
+    expect((await lot('2', { value: '30000', max_award: '5,000' })).statusCode).toBe(303);
+    // £30,000 as one award, marked as suiting small organisations.
+    expect((await lot('3', { value: '30000', suits_small: 'yes' })).statusCode).toBe(303);
+    const o = (await t.services.opportunities.bySlug(slug))!;
+    expect(o.lots.map((l) => l.max_award_pence && Number(l.max_award_pence))).toEqual([500_000, 500_000, null]);
+    const reach = await t.services.opportunities.reach(o);
+    const within = (i: number, code: string) => reach.lots[i]!.bands.find((b) => b.code === code)!.withinReach;
+    for (const i of [0, 1, 2]) {
+      expect(within(i, 'micro'), `lot ${i + 1}, micro`).toBe(true);
+      expect(within(i, 'small'), `lot ${i + 1}, small`).toBe(true);
+    }
+    const page = await commissioner.get(`/opportunities/${slug}`);
+    expect(page.body).toContain('One application can ask for up to £5,000.');
   });
 });
 

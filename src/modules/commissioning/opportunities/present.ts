@@ -101,14 +101,20 @@ export function criteriaTable(criteria: { title: string; description: string; we
 }
 
 type Reach = {
-  lots: { number: number; yearlyPence: number; bands: { label: string; eligible: number; withinReach: boolean }[] }[];
+  lots: {
+    number: number;
+    yearlyPence: number;
+    /** Whether the yearly value is of the largest single award rather than of the whole lot. */
+    perAward?: boolean;
+    bands: { label: string; eligible: number; withinReach: boolean }[];
+  }[];
 };
 
 /** For each lot, who could bid by size band and whether it is within their reach, for `govukTable`. */
 export const reachTables = (reach: Reach) =>
   reach.lots.map((lot) => ({
     ...toGovukTable<Reach['lots'][number]['bands'][number]>({
-      caption: `Lot ${lot.number}: who could bid (${formatMoney(lot.yearlyPence, { whole: true })} a year)`,
+      caption: `Lot ${lot.number}: who could bid (${formatMoney(lot.yearlyPence, { whole: true })} a year${lot.perAward ? ' for the largest award one application can get' : ''})`,
       columns: [
         { header: 'Size of organisation', value: (b) => b.label },
         { header: 'Local organisations', value: (b) => b.eligible.toLocaleString('en-GB'), numeric: true },

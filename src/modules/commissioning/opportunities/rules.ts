@@ -22,6 +22,30 @@ export function withinReach(yearly: number, band: (typeof sizeBands)[number], sh
   return yearly <= share * band.maxPounds * 100;
 }
 
+/** The most one application may be awarded from a lot: its own maximum, the opportunity's, or the lot's value. */
+export function largestAward(
+  lot: { value_pence: number | string; max_award_pence: number | string | null },
+  o: { max_award_pence: number | string | null },
+): number {
+  const caps = [lot.value_pence, lot.max_award_pence, o.max_award_pence].filter((v) => v != null).map(Number);
+  return Math.min(...caps);
+}
+
+/**
+ * Whether a lot is within reach of a size band: by the yearly value of the largest award one organisation could
+ * win from it (a lot of many small grants is reached grant by grant, not as a whole), and always for micro and
+ * small organisations when the lot is marked as suiting small organisations.
+ */
+export function lotWithinReach(
+  lot: { suits_small: boolean },
+  yearlyAward: number,
+  band: (typeof sizeBands)[number],
+  share: number,
+): boolean {
+  if (lot.suits_small && (band.code === 'micro' || band.code === 'small')) return true;
+  return withinReach(yearlyAward, band, share);
+}
+
 type Draft = {
   slug: string;
   closes_at: Date | string;

@@ -19,7 +19,7 @@ import * as list from './queries/list.ts';
 import * as parts from './queries/parts.ts';
 import * as records from './queries/records.ts';
 import { createReader, type FullOpportunity } from './reading.ts';
-import { londonTime, withinReach, yearlyPence } from './rules.ts';
+import { largestAward, londonTime, lotWithinReach, yearlyPence } from './rules.ts';
 
 // Opportunities: drafted from a ready specification, published, listed and searched, asked about, and moved through
 // their lifecycle (lifecycle.ts) by `transition` alone. This file wires the parts and answers the reads.
@@ -62,14 +62,15 @@ export function createOpportunityService(deps: OpportunityDeps) {
     );
     const counts = Object.fromEntries(rows.map((r) => [r.size_band, Number(r.n)]));
     const lots = o.lots.map((lot) => {
-      const yearly = yearlyPence(lot.value_pence, o.duration_months);
+      const award = largestAward(lot, o);
+      const yearly = yearlyPence(award, o.duration_months);
       const bands = sizeBands.map((band) => ({
         code: band.code,
         label: band.label,
         eligible: counts[band.code] ?? 0,
-        withinReach: withinReach(yearly, band, share),
+        withinReach: lotWithinReach(lot, yearly, band, share),
       }));
-      return { ...lot, yearlyPence: yearly, bands };
+      return { ...lot, yearlyPence: yearly, perAward: award < lot.value_pence, bands };
     });
     const smallOrMedium = (b: { code: string }) => b.code === 'small' || b.code === 'medium';
     const reachesSmallOrMedium = lots.some((l) => l.bands.some((b) => smallOrMedium(b) && b.withinReach));

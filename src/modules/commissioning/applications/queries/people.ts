@@ -2,6 +2,7 @@ import type { Database } from '../../../../db/index.ts';
 import type { ApplicationStatus } from '../../../../db/schema.ts';
 import { people } from '../../../accounts/read-models.ts';
 import { approvedMemberships, organisations } from '../../../organisations/read-models.ts';
+import { panelExclusions } from '../../assessment/read-models.ts';
 import { awards } from '../../awards/read-models.ts';
 import { lots, opportunities } from '../../opportunities/read-models.ts';
 import { LIVE_STATUSES } from '../lifecycle.ts';
@@ -149,3 +150,14 @@ export const forOrganisations = (db: Database, organisationIds: string[]) =>
     .where('p.organisation_id', 'in', organisationIds)
     .orderBy('a.updated_at', 'desc')
     .execute();
+
+/** The conflicts of interest that keep this person from these applications, one per application at most. */
+export async function conflictsOf(db: Database, userId: string, applicationIds: string[]) {
+  if (applicationIds.length === 0) return [];
+  return db
+    .selectFrom(panelExclusions(db).as('e'))
+    .select(['e.application_id', 'e.reason', 'e.detail'])
+    .where('e.user_id', '=', userId)
+    .where('e.application_id', 'in', applicationIds)
+    .execute();
+}

@@ -46,6 +46,8 @@ export const opportunityOf = (trx: Database, where: { id: string } | { slug: str
       'o.closes_at',
       'o.specification_id',
       'o.published_at',
+      'o.total_value_pence',
+      'o.max_award_pence',
     ]);
   return ('id' in where ? q.where('o.id', '=', where.id) : q.where('o.slug', '=', where.slug)).executeTakeFirst();
 };
@@ -53,7 +55,7 @@ export const opportunityOf = (trx: Database, where: { id: string } | { slug: str
 export const lotsOf = (trx: Database, opportunityId: string) =>
   trx
     .selectFrom(lots(trx).as('l'))
-    .select(['l.id', 'l.number', 'l.title', 'l.value_pence'])
+    .select(['l.id', 'l.number', 'l.title', 'l.value_pence', 'l.max_award_pence'])
     .where('l.opportunity_id', '=', opportunityId)
     .orderBy('l.number')
     .execute();
@@ -61,7 +63,7 @@ export const lotsOf = (trx: Database, opportunityId: string) =>
 export const lotById = (trx: Database, id: string) =>
   trx
     .selectFrom(lots(trx).as('l'))
-    .select(['l.id', 'l.number', 'l.title', 'l.value_pence'])
+    .select(['l.id', 'l.number', 'l.title', 'l.value_pence', 'l.max_award_pence'])
     .where('l.id', '=', id)
     .executeTakeFirst();
 

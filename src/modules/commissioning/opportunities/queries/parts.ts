@@ -43,7 +43,14 @@ export async function lotNumberTaken(trx: Database, opportunityId: string, numbe
   return !!(await q.executeTakeFirst());
 }
 
-type LotValues = { number: number; title: string; description: string; value_pence: number; suits_small: boolean };
+type LotValues = {
+  number: number;
+  title: string;
+  description: string;
+  value_pence: number;
+  max_award_pence: number | null;
+  suits_small: boolean;
+};
 
 export async function updateLot(trx: Database, id: string, values: LotValues) {
   await trx.updateTable('lot').set(values).where('id', '=', id).execute();
