@@ -67,7 +67,7 @@ const demoNeeds: DemoNeed[] = [
         kind: 'lived_experience',
         body: 'I care for my mum who has dementia. The day centre closed and I have not had a full day off in two years.',
         response:
-          'We have added a weekly sitting service to the specification, so carers can have a regular day to themselves.',
+          'We have added a weekly sitting service to the draft specification, so carers can have a regular day to themselves.',
       },
       {
         by: 'vcs',

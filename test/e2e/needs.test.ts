@@ -48,7 +48,16 @@ describe.skipIf(!hasChromium)('needs assessment: open, contribute, respond', () 
     expect(await r.page.locator('.govuk-error-summary').textContent()).toContain(
       'Select what kind of contribution this is',
     );
+    expect(await r.page.locator('#body-hint').textContent()).toContain('with your name');
     await contribute(r, path, 'An idea', 'A lunch club at the Shirley community centre on Tuesdays');
+    // The success message is where the person is: announced, focused and in view.
+    const banner = r.page.locator('.govuk-notification-banner');
+    expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await r.page.evaluate(() => document.activeElement?.classList.contains('govuk-notification-banner'))).toBe(
+      true,
+    );
+    const box = (await banner.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(r.page.viewportSize()!.height);
     await r.press('I support this need');
     expect(await r.page.locator('body').textContent()).toContain('1 person supports this need');
 

@@ -404,3 +404,41 @@ describe('the demo needs assessments', () => {
     expect(await waitingHere()).toBeUndefined();
   });
 });
+
+describe('after contributing', () => {
+  it('goes back to the top of the page, where the success banner is announced, and says the name is published', async () => {
+    const commissioner = await t.as('commissioner');
+    const slug = await createNeed(commissioner, 'Banner need');
+    const resident = await t.as('resident', { name: 'Rosa Resident', email: `rosa.${Date.now()}@example.test` });
+    const form = await resident.get(`/needs/${slug}`);
+    expect(form.body).toContain('with your name (Rosa Resident)');
+    const added = await resident.post(`/needs/${slug}/contributions`, { kind: 'idea', body: 'A walking group' });
+    expect(added.statusCode).toBe(303);
+    // Not an anchor far down the page, below the banner.
+    expect(added.headers.location).toBe(`/needs/${slug}`);
+    const page = await resident.get(`/needs/${slug}`);
+    const banner = page.body.indexOf('govuk-notification-banner--success');
+    expect(banner).toBeGreaterThan(-1);
+    expect(banner).toBeLessThan(page.body.indexOf('<h1'));
+    expect(page.body).toMatch(/class="govuk-notification-banner govuk-notification-banner--success"[^>]*role="alert"/);
+    expect(page.body).toContain('published with your name');
+  });
+});
+
+describe('a need whose specification is a draft', () => {
+  it('says that a specification is being written, in keeping with a response that mentions it', async () => {
+    const commissioner = await t.as('commissioner');
+    const slug = await createNeed(commissioner, 'Draft spec need');
+    const need = (await t.services.needs.bySlug(slug))!;
+    await t.handle.db
+      .insertInto('specification')
+      .values({ slug: `draft-for-${slug}`, needs_assessment_id: need.id, title: 'Sitting service', status: 'draft' })
+      .execute();
+    const page = await (await t.as(null)).get(`/needs/${slug}`);
+    expect(page.body).not.toContain('Sitting service');
+    expect(page.body).not.toContain('No specification has been');
+    expect(page.body).toContain('A specification for this need is being written. It is not published yet');
+    // Staff, who may read the draft, see it listed.
+    expect((await commissioner.get(`/needs/${slug}`)).body).toContain('Sitting service');
+  });
+});

@@ -78,6 +78,16 @@ export function needsPages(services: RouteServices) {
     });
   }
 
+  /**
+   * The specifications answering the need that this person may read, and how many others are still drafts: so the
+   * page can say that one is being written, in keeping with any "we did" that mentions it.
+   */
+  async function specificationsFor(needId: string, user: ReturnType<typeof viewerOf>) {
+    const all = await services.specifications.forNeed(needId);
+    const specifications = await services.specifications.visibleTo(user, all);
+    return { specifications, specificationsInDraft: all.length - specifications.length };
+  }
+
   async function showPage(request: FastifyRequest, reply: FastifyReply, slug: string, extra: PageForm = {}) {
     const a = await needs.bySlug(slug);
     const user = viewerOf(request);
@@ -95,7 +105,7 @@ export function needsPages(services: RouteServices) {
       ladder: ladderAt(a.coproduction_level),
       evidenceItems: evidenceItems(a.evidence),
       contributions,
-      specifications: await services.specifications.visibleTo(user, await services.specifications.forNeed(a.id)),
+      ...(await specificationsFor(a.id, user)),
       chain: await services.chain.forNeed(a.id, user),
       responses: contributions.filter((c) => c.response && !c.hidden_at),
       supportCount: a.supporters.length,

@@ -107,7 +107,12 @@ const routes: ModuleRoutes = async (app, options) => {
       }
       return refuse(reply, result);
     }
-    return reply.seeOther(`/needs/${slug}#contributions`, 'Thank you: your contribution has been added');
+    // Back to the top of the page, where the success banner is (announced and focused, GOV.UK's pattern), not to
+    // the contributions far below it.
+    return reply.seeOther(
+      `/needs/${slug}`,
+      'Thank you: your contribution has been added. It is published with your name under Contributions.',
+    );
   });
 
   app.post<SlugParams>('/needs/:slug/support', { config: { access: CONTRIBUTORS } }, async (request, reply) => {

@@ -17,6 +17,8 @@ type Kind = 'need' | 'specification' | 'opportunity' | 'award';
 export type { ChainItem } from './present.ts';
 export type Chain = {
   need: ChainItem;
+  /** How many specifications answer the need that this person may not read yet (drafts): known to exist, unnamed. */
+  inDraft: number;
   specifications: (ChainItem & { opportunities: (ChainItem & { awards: (ChainItem & { supplier: string })[] })[] })[];
 };
 
@@ -56,6 +58,7 @@ export function createChainService({
 
     return {
       need: chainItem(`/needs/${need.slug}`, need, labels.need(need.status), mark('need', need.id)),
+      inDraft: answering.length - specs.length,
       specifications: specs.map((s) => ({
         ...chainItem(`/specifications/${s.slug}`, s, s.statusLabel, mark('specification', s.id)),
         opportunities: opps
