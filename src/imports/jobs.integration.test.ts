@@ -195,3 +195,38 @@ describe('stopping a job', () => {
     expect(await jobRow(id)).toMatchObject({ status: 'succeeded', progress: 3, summary: { again: true } });
   });
 });
+
+describe('uploads left behind by a stopped process', () => {
+  it('are removed when the server starts, except those an open job needs and those just written', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, utimesSync, existsSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const root = mkdtempSync(join(tmpdir(), 'partnership-clear-test-'));
+    const earlier = new Date(Date.now() - 10 * 60_000);
+    const file = (path: string, old = true) => {
+      writeFileSync(path, 'Payment Date,Supplier Name,Amount\n');
+      if (old) utimesSync(path, earlier, earlier);
+      return path;
+    };
+    for (const kind of ['spend', 'register']) mkdirSync(join(root, `partnership-${kind}-uploads`));
+    const strays = [
+      file(join(root, 'partnership-spend-uploads', 'crashed.csv')),
+      file(join(root, 'partnership-register-uploads', 'crashed.xlsx')),
+      file(join(root, 'partnership-zip-0b6f2a47-5d27-4c8e-9d6a-2f1e0c3b4a59')),
+    ];
+    const awaited = file(join(root, 'partnership-spend-uploads', 'awaiting-mapping.csv'));
+    const receiving = file(join(root, 'partnership-spend-uploads', 'being-received.csv'), false);
+    const unrelated = file(join(root, 'someone-elses.csv'));
+    await insertJob({
+      kind: 'spend-import',
+      status: 'queued',
+      heartbeatMinutesAgo: 30,
+      summary: { input: { path: awaited } },
+    });
+
+    expect(await t.services.jobs.clearUploadsLeftBehind({ root })).toBe(3);
+    for (const path of strays) expect(existsSync(path)).toBe(false);
+    for (const path of [awaited, receiving, unrelated]) expect(existsSync(path)).toBe(true);
+    rmSync(root, { recursive: true, force: true });
+  });
+});
