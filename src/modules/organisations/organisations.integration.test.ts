@@ -376,6 +376,33 @@ describe('claiming, joining and verifying', () => {
   });
 });
 
+describe('what an organisation does and whom it helps', () => {
+  it('labels every code from the Charity Commission’s lists and never shows a bare number', async () => {
+    const org = await makeOrganisation({ name: 'Holiday Play Scheme Waddon' }, { serviceAreas: ['116'] });
+    // As a demo or an old import could leave them: a beneficiary code among the service areas, and a code no list has.
+    await t.handle.db
+      .insertInto('organisation_classification')
+      .values([
+        { organisation_id: org.id, list: 'service_area', code: '201' },
+        { organisation_id: org.id, list: 'service_area', code: '999' },
+      ])
+      .execute();
+    const page = (await (await t.as(null)).get(`/organisations/${org.slug}`)).body;
+    const section = (heading: string) =>
+      page.slice(page.indexOf(`>${heading}</h2>`), page.indexOf('</ul>', page.indexOf(`>${heading}</h2>`)));
+    expect(section('What it does')).toContain('<li>Recreation</li>');
+    expect(section('What it does')).not.toMatch(/<li>\s*(201|999)\s*<\/li>/);
+    expect(section('Who it helps')).toContain('<li>Children and young people</li>');
+    expect(page).not.toContain('<li>999</li>');
+    const found = await (await t.as(null)).get('/organisations?q=Holiday+Play+Scheme+Waddon');
+    expect(found.body).toContain('Recreation');
+    expect(found.body).not.toMatch(/Recreation, 201|201, Recreation/);
+    // The filter for children and young people finds it too.
+    const filtered = await (await t.as(null)).get('/organisations?q=Holiday+Play+Scheme+Waddon&group=201');
+    expect(filtered.body).toContain(`/organisations/${org.slug}"`);
+  });
+});
+
 describe('organisations the directory does not list', () => {
   it('cannot be seen, joined or claimed through the join and claim pages', async () => {
     const elsewhere = await makeOrganisation({ name: 'Kendal Almshouses Charity', listed: false });

@@ -158,3 +158,18 @@ export function changedFields(before: Record<string, unknown>, after: Record<str
   }
   return changed;
 }
+
+/**
+ * An organisation's classification codes, each in the list the Charity Commission's numbering puts it in (1xx what
+ * it does, 2xx who it helps, 3xx how it works), whatever list it was stored under, in the codelists' order. A code
+ * no list knows is left out: a page never shows a bare number.
+ */
+export function classified(rows: readonly { list: ClassificationList; code: string }[]) {
+  const codes = new Set(rows.map((r) => r.code.trim().replace(/^0+(?=\d)/, '')));
+  const inList = (list: ClassificationList) => codelists[list].map((c) => c.code).filter((code) => codes.has(code));
+  return {
+    serviceAreas: inList('service_area'),
+    beneficiaryGroups: inList('beneficiary_group'),
+    waysOfWorking: inList('way_of_working'),
+  };
+}

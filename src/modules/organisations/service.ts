@@ -1,6 +1,5 @@
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/index.ts';
-import type { ClassificationList } from '../../db/schema.ts';
 import type { Actor } from '../../kernel/actor.ts';
 import { createMutate } from '../../kernel/mutation.ts';
 import type { AccountService } from '../accounts/service.ts';
@@ -12,7 +11,7 @@ import { createMemberships } from './memberships.ts';
 import { createProfileChanges } from './profile-changes.ts';
 import * as profiles from './queries/profiles.ts';
 import * as search from './queries/search.ts';
-import { NO_PERMISSIONS, type Permissions, permissionsFor } from './rules.ts';
+import { classified, NO_PERMISSIONS, type Permissions, permissionsFor } from './rules.ts';
 import { createDirectoryWrites } from './writes.ts';
 
 export type { NewGroupInput, ProfileInput } from './profile-changes.ts';
@@ -40,11 +39,8 @@ export function createOrganisationService({ db, audit, outbox, place, config, ac
   const grants = createGrants({ db, mutate, memberships });
 
   function withDetails({ classifications, ...row }: search.SearchRow) {
-    return {
-      ...row,
-      serviceAreas: classifications.filter((c) => c.list === 'service_area').map((c) => c.code),
-      beneficiaryGroups: classifications.filter((c) => c.list === 'beneficiary_group').map((c) => c.code),
-    };
+    const { serviceAreas, beneficiaryGroups } = classified(classifications);
+    return { ...row, serviceAreas, beneficiaryGroups };
   }
 
   async function find(criteria: search.SearchCriteria, { page, pageSize = 20 }: { page: number; pageSize?: number }) {
@@ -81,15 +77,12 @@ export function createOrganisationService({ db, audit, outbox, place, config, ac
     const organisation = await profiles.bySlug(db, slug);
     if (!organisation) return undefined;
     const parts = await profiles.profileParts(db, organisation.id);
-    const codes = (list: ClassificationList) => parts.classifications.filter((c) => c.list === list).map((c) => c.code);
     return {
       ...organisation,
       otherNames: parts.names,
       identifiers: parts.identifiers.map((i) => i.identifier),
       wards: parts.wards,
-      serviceAreas: codes('service_area'),
-      beneficiaryGroups: codes('beneficiary_group'),
-      waysOfWorking: codes('way_of_working'),
+      ...classified(parts.classifications),
       approvedAdmins: parts.approvedAdmins,
       claimed: parts.approvedAdmins > 0,
     };

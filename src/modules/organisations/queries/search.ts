@@ -22,13 +22,14 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function classificationFilter(eb: OrgScope, list: ClassificationList, codes: string[]) {
+/** Holds one of the codes. The Charity Commission's codes are unique across its lists, so whatever list a code
+ * was stored under, it means what its number says (as the profile shows it). */
+function classificationFilter(eb: OrgScope, codes: string[]) {
   return eb.exists(
     eb
       .selectFrom('organisation_classification as c')
       .select('c.code')
       .whereRef('c.organisation_id', '=', 'o.id')
-      .where('c.list', '=', list)
       .where('c.code', 'in', codes),
   );
 }
@@ -67,11 +68,11 @@ export function matching(db: Database, criteria: SearchCriteria) {
   }
   if (criteria.serviceAreas?.length) {
     const codes = criteria.serviceAreas;
-    scored = scored.where((eb) => classificationFilter(eb, 'service_area', codes));
+    scored = scored.where((eb) => classificationFilter(eb, codes));
   }
   if (criteria.beneficiaryGroups?.length) {
     const codes = criteria.beneficiaryGroups;
-    scored = scored.where((eb) => classificationFilter(eb, 'beneficiary_group', codes));
+    scored = scored.where((eb) => classificationFilter(eb, codes));
   }
   if (criteria.sizeBands?.length) scored = scored.where('o.size_band', 'in', criteria.sizeBands);
   return scored;
