@@ -97,7 +97,7 @@ describe('a burst of parallel guesses', () => {
 describe('the client address', () => {
   const production = { NODE_ENV: 'production', BASE_URL: 'http://localhost:3000' };
 
-  it('is the connection, not X-Forwarded-For, unless TRUST_PROXY names the proxy', async () => {
+  it('is the connection, not X-Forwarded-For, when TRUST_PROXY names no proxy', async () => {
     const app = await budgetApp({ env: production });
     try {
       const post = await signInForm(app.app);
@@ -114,20 +114,6 @@ describe('the client address', () => {
       expect(statuses.slice(0, -1).every((s) => s === 400)).toBe(true);
     } finally {
       await app.close();
-    }
-
-    const behindProxy = await budgetApp({ env: { ...production, TRUST_PROXY: '198.51.100.40' } });
-    try {
-      const post = await signInForm(behindProxy.app);
-      for (let i = 0; i <= SIGN_IN.accountsPerIp; i++) {
-        const res = await post(
-          { email: uniqueEmail('proxied'), password: 'wrong guess' },
-          { from: '198.51.100.40', headers: { 'x-forwarded-for': `192.0.2.${i + 1}` } },
-        );
-        expect(res.statusCode).toBe(400);
-      }
-    } finally {
-      await behindProxy.close();
     }
   });
 });
