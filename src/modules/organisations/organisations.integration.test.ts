@@ -123,6 +123,22 @@ describe('searching the directory', () => {
     expect((await client.get('/organisations?q=helpers')).body).not.toContain('Hidden Foodbank Helpers');
   });
 
+  it('finds an organisation by another name once the directory lists it, and no longer when it stops', async () => {
+    // Register imports list and unlist organisations after their other names are written: the names follow.
+    const org = await makeOrganisation(
+      { name: 'Kendal Street Pantry', listed: false },
+      { otherNames: ['Quillfeather Hamper Club'] },
+    );
+    const search = async () => (await (await t.as(null)).get('/organisations?q=quillfeather+hamper')).body;
+    expect(await search()).not.toContain('Kendal Street Pantry');
+    await t.services.organisations.patch(org.id, { listed: true });
+    expect(await search()).toContain('Kendal Street Pantry');
+    await t.services.organisations.addNames(org.id, ['Quillfeather Hampers']);
+    expect(await search()).toContain('Kendal Street Pantry');
+    await t.services.organisations.patch(org.id, { listed: false });
+    expect(await search()).not.toContain('Kendal Street Pantry');
+  });
+
   it('says what to try when nothing matches', async () => {
     const res = await (await t.as(null)).get('/organisations?q=zzqqxx&ward=kenley');
     expect(res.body).toContain('No organisations found');
