@@ -42,6 +42,10 @@ describe('the request time budget', () => {
           const { rows } = await sql<{ statement_timeout: string }>`show statement_timeout`.execute(handle.db);
           return rows[0]!.statement_timeout;
         });
+        app.get('/test/too-slow', { config: { access: 'public' } }, async () => {
+          await sql`select pg_sleep(60)`.execute(handle.db);
+          return 'finished';
+        });
         app.get('/test/hold', { config: { access: 'public' } }, async () => {
           entered++;
           await hold.opened;
@@ -81,6 +85,13 @@ describe('the request time budget', () => {
       }
     },
   );
+
+  it.skipIf(!isPostgres)('stops a query that outruns the timeout, with a 503 page that says to try again', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/test/too-slow' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body).toContain('Sorry, this page is taking too long');
+  });
 
   it('turns requests away with 503 and Retry-After once the budget and its queue are full, but not /health', async () => {
     hold = gate();
