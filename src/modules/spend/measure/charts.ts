@@ -1,4 +1,4 @@
-import { scaleBand, scaleLinear, scalePoint } from 'd3-scale';
+import { type ScaleLinear, scaleBand, scaleLinear, scalePoint } from 'd3-scale';
 import { line } from 'd3-shape';
 
 // Charts drawn on the server as SVG: scales and paths from d3, markup here. Every chart is an image with a title
@@ -164,75 +164,112 @@ function narrowBars(bars: Bar[], reference: { value: number; label: string } | n
   return { width: NARROW_WIDTH, height, body: rows + referenceLine };
 }
 
+type Point = { label: string; value: number | null };
+
+/**
+ * What both drawings of a line share: the gridlines with their values at the left, the axis, the target's dashed
+ * line, and over them the line, its points and every `every`th label along the bottom.
+ */
+function plotLine(o: {
+  points: Point[];
+  format: (v: number) => string;
+  y: ScaleLinear<number, number>;
+  bottom: number;
+  left: number;
+  right: number;
+  /** Room at each end of the axis before the first and after the last point. */
+  inset: number;
+  ticks: number;
+  every: number;
+  target: { value: number; label: string } | null;
+  /** What is drawn beside the target's line: its label, or a key above the plot. */
+  targetLabel: (lineY: number) => string;
+}): string {
+  const { y } = o;
+  const x = scalePoint()
+    .domain(o.points.map((_, i) => String(i)))
+    .range([o.left + o.inset, o.right - o.inset]);
+  const at = (i: number) => x(String(i)) ?? 0;
+  const grid = y
+    .ticks(o.ticks)
+    .map((t) => {
+      const yy = y(t).toFixed(1);
+      return (
+        `<line x1="${o.left}" x2="${o.right}" y1="${yy}" y2="${yy}" stroke="${GRID}" stroke-width="1"/>` +
+        `<text x="${o.left - 8}" y="${(y(t) + 5).toFixed(1)}" text-anchor="end" fill="${INK}">${esc(o.format(t))}</text>`
+      );
+    })
+    .join('');
+  const axis = `<line x1="${o.left}" x2="${o.right}" y1="${o.bottom}" y2="${o.bottom}" stroke="${INK}"/>`;
+  let target = '';
+  if (o.target) {
+    const ty = y(o.target.value);
+    target =
+      `<line x1="${o.left}" x2="${o.right}" y1="${ty.toFixed(1)}" y2="${ty.toFixed(1)}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>` +
+      o.targetLabel(ty);
+  }
+  const path =
+    line<{ value: number | null; i: number }>()
+      .defined((d) => d.value !== null)
+      .x((d) => at(d.i))
+      .y((d) => y(d.value ?? 0))(o.points.map((p, i) => ({ value: p.value, i }))) ?? '';
+  const dots = o.points
+    .map((p, i) =>
+      p.value === null ? '' : `<circle cx="${at(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" fill="${BAR}"/>`,
+    )
+    .join('');
+  const labels = o.points
+    .map((p, i) =>
+      i % o.every === 0
+        ? `<text x="${at(i).toFixed(1)}" y="${o.bottom + 22}" text-anchor="middle" fill="${INK}">${esc(p.label)}</text>`
+        : '',
+    )
+    .join('');
+  return `${grid}${axis}${target}<path d="${path}" fill="none" stroke="${BAR}" stroke-width="3"/>${dots}${labels}`;
+}
+
+/** From nothing to a little above the highest value or target, from the bottom of the plot to its top. */
+function valueScale(points: Point[], target: { value: number } | null, top: number, bottom: number) {
+  const values = points.map((p) => p.value).filter((v): v is number => v !== null);
+  const max = Math.max(...values, target?.value ?? 0, 0) || 1;
+  return scaleLinear()
+    .domain([0, max * 1.15])
+    .nice()
+    .range([bottom, top]);
+}
+
 /** A line over time (percentages), with an optional target drawn as a dashed line. */
 export function lineChart(input: {
   id: string;
   title: string;
   description: string;
-  points: { label: string; value: number | null }[];
+  points: Point[];
   target?: { value: number; label: string } | null;
   valueFormat?: (v: number) => string;
 }): string {
   const height = 300;
-  const margin = { top: 24, right: 24, bottom: 48, left: 56 };
   const format = input.valueFormat ?? ((v: number) => `${v}%`);
-  const values = input.points.map((p) => p.value).filter((v): v is number => v !== null);
-  const max = Math.max(...values, input.target?.value ?? 0, 0) || 1;
-  const y = scaleLinear()
-    .domain([0, max * 1.15])
-    .nice()
-    .range([height - margin.bottom, margin.top]);
-  const x = scalePoint()
-    .domain(input.points.map((_, i) => String(i)))
-    .range([margin.left + 20, WIDTH - margin.right - 20]);
-  const grid = y
-    .ticks(5)
-    .map((t) => {
-      const yy = y(t).toFixed(1);
-      return (
-        `<line x1="${margin.left}" x2="${WIDTH - margin.right}" y1="${yy}" y2="${yy}" stroke="${GRID}" stroke-width="1"/>` +
-        `<text x="${margin.left - 8}" y="${(y(t) + 5).toFixed(1)}" text-anchor="end" fill="${INK}">${esc(format(t))}</text>`
-      );
-    })
-    .join('');
-  const every = Math.ceil(input.points.length / 8);
-  const labels = input.points
-    .map((p, i) =>
-      i % every === 0
-        ? `<text x="${(x(String(i)) ?? 0).toFixed(1)}" y="${height - margin.bottom + 22}" text-anchor="middle" fill="${INK}">${esc(p.label)}</text>`
-        : '',
-    )
-    .join('');
-  const path =
-    line<{ value: number | null; i: number }>()
-      .defined((d) => d.value !== null)
-      .x((d) => x(String(d.i)) ?? 0)
-      .y((d) => y(d.value ?? 0))(input.points.map((p, i) => ({ value: p.value, i }))) ?? '';
-  const dots = input.points
-    .map((p, i) =>
-      p.value === null
-        ? ''
-        : `<circle cx="${(x(String(i)) ?? 0).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" fill="${BAR}"/>`,
-    )
-    .join('');
-  let target = '';
-  if (input.target) {
-    const ty = y(input.target.value).toFixed(1);
-    target =
-      `<line x1="${margin.left}" x2="${WIDTH - margin.right}" y1="${ty}" y2="${ty}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>` +
-      `<text x="${WIDTH - margin.right}" y="${(Number(ty) - 8).toFixed(1)}" text-anchor="end" fill="${INK}">${esc(input.target.label)}</text>`;
-  }
-  const axis = `<line x1="${margin.left}" x2="${WIDTH - margin.right}" y1="${height - margin.bottom}" y2="${height - margin.bottom}" stroke="${INK}"/>`;
+  const target = input.target ?? null;
+  const wide = plotLine({
+    points: input.points,
+    format,
+    y: valueScale(input.points, target, 24, height - 48),
+    bottom: height - 48,
+    left: 56,
+    right: WIDTH - 24,
+    inset: 20,
+    ticks: 5,
+    every: Math.ceil(input.points.length / 8),
+    target,
+    targetLabel: (ty) =>
+      `<text x="${WIDTH - 24}" y="${(ty - 8).toFixed(1)}" text-anchor="end" fill="${INK}">${esc(target?.label ?? '')}</text>`,
+  });
   return frame(
     input.id,
     input.title,
     input.description,
-    {
-      width: WIDTH,
-      height,
-      body: `${grid}${axis}${target}<path d="${path}" fill="none" stroke="${BAR}" stroke-width="3"/>${dots}${labels}`,
-    },
-    narrowLine(input.points, input.target ?? null, format),
+    { width: WIDTH, height, body: wide },
+    narrowLine(input.points, target, format),
   );
 }
 
@@ -241,69 +278,30 @@ export function lineChart(input: {
  * many labels along the bottom as fit side by side.
  */
 function narrowLine(
-  points: { label: string; value: number | null }[],
+  points: Point[],
   target: { value: number; label: string } | null,
   format: (v: number) => string,
 ): Drawing {
   const key = target ? labelLines(target.label, Math.floor((NARROW_WIDTH - 34) / CHARACTER_WIDTH)).length : 0;
   const top = target ? key * 18 + 16 : 12;
-  const plotHeight = 180;
-  const bottom = top + plotHeight;
-  const height = bottom + 30;
-  const values = points.map((p) => p.value).filter((v): v is number => v !== null);
-  const max = Math.max(...values, target?.value ?? 0, 0) || 1;
-  const y = scaleLinear()
-    .domain([0, max * 1.15])
-    .nice()
-    .range([bottom, top]);
-  const ticks = y.ticks(4);
+  const bottom = top + 180;
+  const y = valueScale(points, target, top, bottom);
   // Room for the widest value on the axis ("%" runs wider than the average character), and a gap.
-  const left = Math.max(...ticks.map((t) => format(t).length)) * CHARACTER_WIDTH + 16;
+  const left = Math.max(...y.ticks(4).map((t) => format(t).length)) * CHARACTER_WIDTH + 18;
   const right = NARROW_WIDTH - 4;
   const widest = Math.max(...points.map((p) => p.label.length), 1) * CHARACTER_WIDTH + 8;
-  const inset = Math.min(widest / 2, 30);
-  const x = scalePoint()
-    .domain(points.map((_, i) => String(i)))
-    .range([left + inset, right - inset]);
-  const every = Math.max(1, Math.ceil((points.length * widest) / (right - left)));
-  const at = (i: number) => x(String(i)) ?? 0;
-  const grid = ticks
-    .map((t) => {
-      const yy = y(t).toFixed(1);
-      return (
-        `<line x1="${left}" x2="${right}" y1="${yy}" y2="${yy}" stroke="${GRID}" stroke-width="1"/>` +
-        `<text x="${left - 6}" y="${(y(t) + 5).toFixed(1)}" text-anchor="end" fill="${INK}">${esc(format(t))}</text>`
-      );
-    })
-    .join('');
-  const labels = points
-    .map((p, i) =>
-      i % every === 0
-        ? `<text x="${at(i).toFixed(1)}" y="${bottom + 22}" text-anchor="middle" fill="${INK}">${esc(p.label)}</text>`
-        : '',
-    )
-    .join('');
-  const path =
-    line<{ value: number | null; i: number }>()
-      .defined((d) => d.value !== null)
-      .x((d) => at(d.i))
-      .y((d) => y(d.value ?? 0))(points.map((p, i) => ({ value: p.value, i }))) ?? '';
-  const dots = points
-    .map((p, i) =>
-      p.value === null ? '' : `<circle cx="${at(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" fill="${BAR}"/>`,
-    )
-    .join('');
-  let targetLine = '';
-  if (target) {
-    const ty = y(target.value).toFixed(1);
-    targetLine =
-      dashedKey(target.label, 14) +
-      `<line x1="${left}" x2="${right}" y1="${ty}" y2="${ty}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>`;
-  }
-  const axis = `<line x1="${left}" x2="${right}" y1="${bottom}" y2="${bottom}" stroke="${INK}"/>`;
-  return {
-    width: NARROW_WIDTH,
-    height,
-    body: `${grid}${axis}${targetLine}<path d="${path}" fill="none" stroke="${BAR}" stroke-width="3"/>${dots}${labels}`,
-  };
+  const narrow = plotLine({
+    points,
+    format,
+    y,
+    bottom,
+    left,
+    right,
+    inset: Math.min(widest / 2, 30),
+    ticks: 4,
+    every: Math.max(1, Math.ceil((points.length * widest) / (right - left))),
+    target,
+    targetLabel: () => (target ? dashedKey(target.label, 14) : ''),
+  });
+  return { width: NARROW_WIDTH, height: bottom + 30, body: narrow };
 }
