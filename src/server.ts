@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { STALE_AFTER_MS } from './imports/jobs.ts';
+import { forgetOldFormKeys } from './kernel/mutation.ts';
 import type { Runtime } from './runtime.ts';
 
 /** Listens, delivers e-mail from the outbox in the background, and shuts down gracefully on a signal. */
@@ -19,11 +20,11 @@ export async function startServer(runtime: Runtime): Promise<FastifyInstance> {
     services.outbox.deliverPending().catch((error) => app.log.error({ err: error }, 'outbox delivery failed'));
   }, 5000);
   timer.unref();
-  // Needs digests: hourly is enough, as each person gets at most one a day.
-  const digests = setInterval(
-    () => void services.needs.sendDigests().catch((e) => app.log.error({ err: e }, 'needs digest failed')),
-    3_600_000,
-  );
+  // Hourly: needs digests (each person gets at most one a day) and the keys of create forms sent over a day ago.
+  const digests = setInterval(() => {
+    void services.needs.sendDigests().catch((e) => app.log.error({ err: e }, 'needs digest failed'));
+    void forgetOldFormKeys(runtime.handle.db).catch((e) => app.log.error({ err: e }, 'forgetting form keys failed'));
+  }, 3_600_000);
   digests.unref();
   // Another process (or this one, restarted within a minute) may have died with an import running.
   const recovery = setInterval(
