@@ -137,7 +137,9 @@ describe.skipIf(!hasChromium)('pages on a narrow screen', () => {
     expect(await region.getAttribute('aria-label')).toBeTruthy();
     const sizes = await region.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
     expect(sizes.scroll).toBeGreaterThan(sizes.client);
-    // The cue is shown only where the table is wider than its region.
+    // Without JavaScript, shadows at the region's edges show there is more; they are uncovered only by scrolling.
+    expect(await region.evaluate((el) => getComputedStyle(el).backgroundImage)).toContain('radial-gradient');
+    // With it, words say so too, only where the table is wider than its region.
     expect(await region.evaluate((el) => el.classList.contains('app-table-region--overflowing'))).toBe(true);
     expect(await s.page.locator('.app-table-region__hint').first().isVisible()).toBe(true);
     await region.focus();
