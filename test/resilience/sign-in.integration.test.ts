@@ -1,6 +1,7 @@
 import type { KyselyPlugin, RootOperationNode } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwords as argon2 } from '../../src/modules/accounts/passwords.ts';
+import { forgetAttemptsBefore } from '../../src/modules/accounts/queries.ts';
 import { SIGN_IN } from '../../src/modules/accounts/rules.ts';
 import { type AccountDeps, createAccountService } from '../../src/modules/accounts/service.ts';
 import { type BudgetApp, budgetApp } from './harness.ts';
@@ -186,6 +187,23 @@ describe('slowing without locking the owner out', () => {
     expect(await accounts.signIn({ email, password: PASSWORD, ip: '192.0.2.61' })).toMatchObject({ ok: true });
     // Once used, the link works no more.
     expect((await unlock()).statusCode).toBe(400);
+  });
+});
+
+describe('forgetting', () => {
+  it('drops counters and attempts older than asked, but keeps a connection still known to its owner', async () => {
+    const { email } = await person('forgotten');
+    const accounts = accountsWith({});
+    await accounts.signIn({ email, password: PASSWORD, ip: '192.0.2.70' });
+    await accounts.signIn({ email, password: 'wrong guess', ip: '192.0.2.71' });
+    await forgetAttemptsBefore(t.handle.db, new Date(Date.now() + 60_000));
+    const left = await t.handle.db
+      .selectFrom('account_throttle')
+      .select(['scope', 'key'])
+      .where('key', 'like', `${email}%`)
+      .execute();
+    expect(left).toEqual([{ scope: 'pair', key: `${email}|192.0.2.70` }]);
+    expect(await checked(email)).toBe(0);
   });
 });
 

@@ -206,7 +206,7 @@ export async function forgetAttemptsBefore(db: Database, before: Date) {
   await db.deleteFrom('sign_in_attempt').where('at', '<', before).execute();
   await db
     .deleteFrom('account_throttle')
-    .where('last_at', '<', before)
+    .where(sql<Date>`coalesce(last_at, window_started_at)`, '<', before)
     .where((eb) => eb.or([eb('known_until', 'is', null), eb('known_until', '<', before)]))
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)]))
     .execute();
