@@ -85,6 +85,35 @@ describe.skipIf(!hasChromium)('the organisation directory in a browser', () => {
     await context.close();
   });
 
+  it('an organisation’s administrator lets a member start applications, on a page of checkboxes', async () => {
+    const db = env.site.t.handle.db;
+    const org = await env.site.t.services.organisations.insert({ name: 'Waddon Carers Circle' }, { source: 'test' });
+    const member = await db
+      .insertInto('app_user')
+      .values({ email: `member-${Date.now()}@example.test`, name: 'Mo Member', role: 'vcs_member' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('membership')
+      .values({ user_id: member.id, organisation_id: org.id, role: 'member', status: 'approved' })
+      .execute();
+    const context = await newContext(env.browser, { javaScript: false });
+    const adminId = await signedIn(context, 'vcs_member');
+    await db
+      .insertInto('membership')
+      .values({ user_id: adminId, organisation_id: org.id, role: 'admin', status: 'approved' })
+      .execute();
+    const s = new Site(await context.newPage(), env.site.baseUrl);
+    await s.visit(`/organisations/${org.slug}/members`);
+    await s.follow('Change what Mo Member can do');
+    expect(await s.page.locator('legend').textContent()).toContain('What Mo Member can do');
+    await s.page.getByLabel('Start applications for funding').check();
+    await s.press('Save');
+    expect(await s.page.locator('body').textContent()).toContain('What Mo Member can do has been saved');
+    expect(await s.page.locator('table').textContent()).toContain('Start applications for funding');
+    await context.close();
+  });
+
   it('a VCS member claims an organisation and adds a community group', async () => {
     const context = await newContext(env.browser, { javaScript: true });
     await signedIn(context, 'vcs_member');
