@@ -25,6 +25,8 @@ export type DetailsInput = {
   serviceArea: string | null;
   wards: string[];
   totalValuePence: number;
+  /** The most one application may ask for, across every lot; null when each lot says (or its value). */
+  maxAwardPence?: number | null;
   durationMonths: number;
   eligibility: string;
   clarificationsCloseAt: Date | null;
@@ -54,6 +56,7 @@ const detailsRow = (input: DetailsInput): records.DetailsRow => ({
   route: input.route,
   service_area: input.serviceArea,
   total_value_pence: input.totalValuePence,
+  max_award_pence: input.maxAwardPence ?? null,
   duration_months: input.durationMonths,
   eligibility: input.eligibility,
   clarifications_close_at: input.clarificationsCloseAt,

@@ -49,6 +49,14 @@ const money = (label: string) =>
       return pence;
     });
 
+/** An amount that may be left empty: null then. */
+const optionalMoney = (label: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() ?? '')
+    .pipe(z.union([z.literal('').transform(() => null), money(label)]));
+
 const wholeNumber = (label: string, min: number, max: number, unit = '') =>
   z
     .string({ message: `Enter ${label}` })
@@ -102,6 +110,7 @@ const detailsShape = z.object({
     .default('')
     .refine((v) => v === '' || serviceAreas.some((a) => a.code === v), 'Choose a service area from the list'),
   total_value: money('the total value'),
+  max_award: optionalMoney('the most one application can ask for'),
   duration_months: wholeNumber('the duration in months', 1, 240),
   eligibility: text('Eligibility', 5000),
 });
@@ -145,6 +154,12 @@ export function parseDetails(body: Body): { ok: true; data: DetailsInput } | { o
   if (decision && starts && starts < decision) {
     issues.push({ field: 'service_starts', message: 'The service must start on or after the date of the decision' });
   }
+  if (parsed.success && parsed.data.max_award !== null && parsed.data.max_award > parsed.data.total_value) {
+    issues.push({
+      field: 'max_award',
+      message: 'The most one application can ask for must be no more than the total value',
+    });
+  }
   if (issues.length || !parsed.success || !time) return { ok: false, issues };
   const d = parsed.data;
   return {
@@ -156,6 +171,7 @@ export function parseDetails(body: Body): { ok: true; data: DetailsInput } | { o
       serviceArea: d.service_area || null,
       wards,
       totalValuePence: d.total_value,
+      maxAwardPence: d.max_award,
       durationMonths: d.duration_months,
       eligibility: d.eligibility,
       // Questions may be asked until the end of that day.
@@ -188,6 +204,7 @@ export function detailsValues(o: DetailsRow & { wards: { code: string }[] }): Bo
     service_area: o.service_area ?? '',
     wards: o.wards.map((w) => w.code),
     total_value: penceToField(pence),
+    max_award: o.max_award_pence == null ? '' : penceToField(Number(o.max_award_pence)),
     duration_months: String(o.duration_months),
     eligibility: o.eligibility,
     ...(clar
@@ -205,14 +222,6 @@ export function detailsValues(o: DetailsRow & { wards: { code: string }[] }): Bo
     ...dateParts('service_starts', o.service_starts_on),
   };
 }
-
-/** An amount that may be left empty: null then. */
-const optionalMoney = (label: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => v?.trim() ?? '')
-    .pipe(z.union([z.literal('').transform(() => null), money(label)]));
 
 export const lotForm = z
   .object({

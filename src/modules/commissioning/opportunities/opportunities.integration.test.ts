@@ -540,6 +540,20 @@ describe('small providers', () => {
     }
     const page = await commissioner.get(`/opportunities/${slug}`);
     expect(page.body).toContain('One application can ask for up to £5,000.');
+
+    // The opportunity may set its own most, for every lot, but not above its total value.
+    const { spec } = await readySpecification(t.services, t.handle.db);
+    const over = await commissioner.post(
+      `/specifications/${spec.slug}/opportunity`,
+      form({ total_value: '90,000', max_award: '100,000' }),
+    );
+    expect(over.statusCode).toBe(400);
+    expect(over.body).toContain('must be no more than the total value');
+    const capped = await createDraft(commissioner, { total_value: '90,000', max_award: '4,000' });
+    expect(Number((await t.services.opportunities.bySlug(capped.slug))!.max_award_pence)).toBe(400_000);
+    expect((await commissioner.get(`/opportunities/${capped.slug}/details`)).body).toMatch(
+      /id="max_award"[^>]*value="4,?000"|value="4,?000"[^>]*id="max_award"/,
+    );
   });
 });
 

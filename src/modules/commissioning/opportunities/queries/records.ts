@@ -88,6 +88,7 @@ export type DetailsRow = Pick<
   | 'closes_at'
   | 'decision_expected_on'
   | 'service_starts_on'
+  | 'max_award_pence'
 > & { total_value_pence: number };
 
 export async function insertOpportunity(
