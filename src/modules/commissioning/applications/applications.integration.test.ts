@@ -166,6 +166,20 @@ describe('what the forms check', () => {
     expect(summary).toContain('Choose whether you are applying alone or as a partnership');
   });
 
+  it('says a bad target and an overlong note on the same commitment together', async () => {
+    const o = await insertOpenOpportunity(t.handle.db, tag());
+    const { client, org } = await member('Targets Group');
+    const reference = await start(client, o, org.id);
+    const i = o.indicators[0]!;
+    const res = await client.post(`/applications/${reference}/commitments`, {
+      [`target-${i.id}`]: 'lots',
+      [`note-${i.id}`]: 'x'.repeat(1001),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('as a number, like 120');
+    expect(res.body).toContain('must be 1,000 characters or fewer');
+  });
+
   it('refuses a request over the most one application may ask for, with the other problems of the form', async () => {
     const o = await insertOpenOpportunity(t.handle.db, tag(), { lots: 2 });
     // Lot 1: £60,000 of grants up to £5,000 each.

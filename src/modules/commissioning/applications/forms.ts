@@ -95,21 +95,18 @@ export function parseCommitments(
     const raw = String(body[`target-${i.indicator_id}`] ?? '').trim();
     const note = String(body[`note-${i.indicator_id}`] ?? '').trim();
     const target = raw ? parseTarget(raw) : '';
-    if (target === null) {
+    // Both the target and the note are checked, so that every problem is said at once.
+    if (target === null)
       issues.push({
         field: `target-${i.indicator_id}`,
         message: `Enter your target for “${i.indicator_name}” as a number, like 120`,
       });
-      continue;
-    }
-    if (note.length > 1000) {
+    if (note.length > 1000)
       issues.push({
         field: `note-${i.indicator_id}`,
         message: `The note on “${i.indicator_name}” must be 1,000 characters or fewer`,
       });
-      continue;
-    }
-    commitments.push({ indicatorId: i.indicator_id, target, note });
+    if (target !== null && note.length <= 1000) commitments.push({ indicatorId: i.indicator_id, target, note });
   }
   return { commitments, issues };
 }
