@@ -34,6 +34,9 @@ describe('a table on a page', () => {
       if (view === join('web', 'views', 'table.njk')) continue;
       const text = readFileSync(join(src, view), 'utf8');
       if (text.includes('govukTable(')) outside.push(`${view}: govukTable without its region (use appTable)`);
+      for (const from of text.matchAll(/{%\s*from\s+"([^"]+)"\s+import\s+[^%]*\b(appTable|tableRegion)\b/g)) {
+        if (from[1] !== 'table.njk') outside.push(`${view}: ${from[2]} imported from ${from[1]}, not table.njk`);
+      }
       for (let at = text.indexOf('<table'); at >= 0; at = text.indexOf('<table', at + 1)) {
         const before = text.slice(0, at);
         if (before.lastIndexOf('call tableRegion(') <= before.lastIndexOf('endcall')) {
