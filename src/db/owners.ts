@@ -70,6 +70,7 @@ export const tableOwners = {
   spend_summary: 'spend',
   spend_supplier_year: 'spend',
   spend_summary_source: 'spend',
+  spend_summary_generation: 'spend',
   needs_assessment: 'needs',
   needs_assessment_ward: 'needs',
   needs_assessment_priority: 'needs',

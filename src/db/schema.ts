@@ -322,6 +322,12 @@ export interface SpendSupplierYearTable {
   amount_pence: number;
 }
 
+/** What the public spend pages show, by council ('' for every council's): bumped by triggers, see migration 20261208000600. */
+export interface SpendSummaryGenerationTable {
+  council_org_id: string;
+  generation: ColumnType<string, never, never>;
+}
+
 export interface SpendImportProfileTable {
   council_org_id: string;
   header_signature: string;
@@ -761,6 +767,7 @@ export interface DB {
   spend_import_profile: SpendImportProfileTable;
   spend_summary: SpendSummaryTable;
   spend_supplier_year: SpendSupplierYearTable;
+  spend_summary_generation: SpendSummaryGenerationTable;
   published_vcs_share: PublishedVcsShareTable;
   needs_assessment: NeedsAssessmentTable;
   needs_assessment_ward: NeedsAssessmentWardTable;

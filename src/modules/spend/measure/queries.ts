@@ -257,6 +257,14 @@ export async function councilsWithSpend(db: Database) {
   return rows;
 }
 
+/** The generation stamps of what the public pages show, by council ('' for every council's): a few rows. */
+export const generations = (db: Database) =>
+  db
+    .selectFrom('spend_summary_generation')
+    .select(['council_org_id', 'generation'])
+    .orderBy('council_org_id')
+    .execute();
+
 /** Whether any spend or published figure is demonstration data. */
 export async function anyDemo(db: Database): Promise<boolean> {
   const p = await db

@@ -15,7 +15,7 @@ import {
   tables,
   toJson,
 } from './present.ts';
-import { excludable, type MeasureOptions } from './service.ts';
+import { excludable, type MeasureOptions, type SpendSummary } from './service.ts';
 
 type Query = {
   year?: string;
@@ -83,37 +83,53 @@ const routes: ModuleRoutes = async (app, { services }) => {
   const measure = services.spendMeasure;
   const placeOrgId = services.place.config.council.orgId;
 
+  // What a council's page shows that is the same for everyone: its figures, tables and charts, kept by the
+  // service per generation of the figures. The layout (who is signed in, the CSRF token) is drawn per request.
+  const pageView = (s: SpendSummary) => {
+    const all = tables(s);
+    return {
+      s,
+      tables: Object.fromEntries(
+        Object.entries(all).map(([k, t]) => [k, toGovukTable(t as Parameters<typeof toGovukTable>[0])]),
+      ),
+      charts: charts(s),
+    };
+  };
+
   async function councilPage(request: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply, orgId: string) {
     const path = request.url.split('?')[0]!;
     const options = optionsFrom(request.query);
-    const summary = await measure.summary(orgId, options);
-    if (!summary) return reply.errorPage(404, 'Page not found', ['There is no council with that org-id here.']);
-    const all = tables(summary);
+    const notFound = () => reply.errorPage(404, 'Page not found', ['There is no council with that org-id here.']);
     if (request.query.format === 'csv') {
       const name = request.query.table as TableName;
       if (!tableNames.includes(name)) {
+        if (!(await measure.council(orgId))) return notFound();
         return reply.errorPage(404, 'Page not found', [
           `There is no table called “${String(request.query.table ?? '')}”. Use one of: ${tableNames.join(', ')}.`,
         ]);
       }
-      const file = `spend-${orgId}-${name}${summary.financialYear ? `-${summary.financialYear}` : ''}${summary.isDemo ? '-demo' : ''}.csv`;
+      const download = await measure.publicView(`csv:${name}`, orgId, options, (s) => ({
+        file: `spend-${orgId}-${name}${s.financialYear ? `-${s.financialYear}` : ''}${s.isDemo ? '-demo' : ''}.csv`,
+        body: toCsv(tables(s)[name] as Parameters<typeof toCsv>[0]),
+      }));
+      if (!download) return notFound();
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${file}"`)
-        .send(toCsv(all[name] as Parameters<typeof toCsv>[0]));
+        .header('content-disposition', `attachment; filename="${download.file}"`)
+        .send(download.body);
     }
-    const govuk = Object.fromEntries(
-      Object.entries(all).map(([k, t]) => [k, toGovukTable(t as Parameters<typeof toGovukTable>[0])]),
-    );
+    const view = await measure.publicView('page', orgId, options, pageView);
+    if (!view) return notFound();
+    const summary = view.s;
     const csv = Object.fromEntries(tableNames.map((n) => [n, csvHref(path, options, summary.financialYear, n)]));
     const isPlace = orgId === placeOrgId;
     return reply.view('spend/measure/views/council.njk', {
       title: isPlace ? 'Spend with the voluntary and community sector' : `Spend with the VCS: ${summary.council.name}`,
       backLink: isPlace ? undefined : '/spend/councils',
       s: summary,
-      tables: govuk,
+      tables: view.tables,
       csv,
-      charts: charts(summary),
+      charts: view.charts,
       options: { ...options, include: excludable.filter((e) => !options.exclude?.includes(e)) },
       money,
       moneyWhole,
@@ -155,9 +171,9 @@ const routes: ModuleRoutes = async (app, { services }) => {
     if (!council) {
       return reply.code(400).send({ error: 'Give the council’s org-id in the query, for example ?council=GB-LAE-CRY' });
     }
-    const summary = await measure.summary(council, optionsFrom(request.query));
-    if (!summary) return reply.code(404).send({ error: `There is no council with the org-id ${council}` });
-    return reply.send(toJson(summary));
+    const json = await measure.publicView('json', council, optionsFrom(request.query), toJson);
+    if (!json) return reply.code(404).send({ error: `There is no council with the org-id ${council}` });
+    return reply.send(json);
   });
 
   async function publishedPage(reply: FastifyReply, form: Record<string, unknown> = {}, status = 200) {

@@ -33,15 +33,67 @@ function parseYear(year: string | undefined): number | null {
 
 const unknownBand = 'unknown';
 
+/**
+ * Views kept in memory, least recently used out first once `limit` are held. A build still running is shared by
+ * the requests that ask for the same key meanwhile; one that fails is forgotten, and a request that was waiting for
+ * it builds its own (the one that started it may have been cancelled because its client left). `builds` counts the
+ * builds, for tests.
+ */
+export function createViewCache(limit = 300) {
+  const entries = new Map<string, Promise<unknown>>();
+  let builds = 0;
+  const forget = (key: string, entry: Promise<unknown>) => {
+    if (entries.get(key) === entry) entries.delete(key);
+  };
+  async function get<T>(key: string, build: () => Promise<T>): Promise<T> {
+    const kept = entries.get(key) as Promise<T> | undefined;
+    if (kept) {
+      entries.delete(key);
+      entries.set(key, kept);
+      try {
+        return await kept;
+      } catch {
+        // Built again below, for this request.
+      }
+    }
+    builds++;
+    const made = build();
+    entries.set(key, made);
+    if (entries.size > limit) entries.delete(entries.keys().next().value!);
+    try {
+      const value = await made;
+      // Nothing is kept for an address that shows nothing (an unknown council), so such addresses cannot crowd out the pages.
+      if (value === undefined) forget(key, made);
+      return value;
+    } catch (error) {
+      forget(key, made);
+      throw error;
+    }
+  }
+  return {
+    get,
+    get builds() {
+      return builds;
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
+export type ViewCache = ReturnType<typeof createViewCache>;
+
 // A factory: the short functions below share its dependencies and hold no state.
 export function createSpendMeasureService({
   db,
   place,
   audit,
+  views = createViewCache(),
 }: {
   db: Database;
   place: PlaceConfig;
   audit: AuditService;
+  /** The public pages' views, kept per generation of the figures they read. */
+  views?: ViewCache;
 }) {
   /** Totals per council and financial year, for any councils. */
   async function yearTotals(councils: string[], exclude: readonly Excludable[]) {
@@ -250,9 +302,50 @@ export function createSpendMeasureService({
     };
   }
 
+  type Summary = NonNullable<Awaited<ReturnType<typeof summary>>>;
+
+  /**
+   * The generation stamps a council's figures are read from: its own, and '' (the councils themselves); the place's
+   * page reads its neighbours' too, so it takes every council's.
+   */
+  async function stampOf(orgId: string): Promise<string> {
+    const rows = await q.generations(db);
+    return rows
+      .filter((r) => orgId === place.council.orgId || r.council_org_id === '' || r.council_org_id === orgId)
+      .map((r) => `${r.council_org_id}=${r.generation}`)
+      .join(',');
+  }
+
+  /**
+   * A view of a council's figures for the public pages and downloads (what `build` makes, named by `kind`), kept
+   * until a figure it reads changes: the key holds the generations read first, so a view built from figures newer
+   * than its key is only rebuilt early, never served stale. Nothing in it may depend on who is looking.
+   */
+  async function publicView<T>(
+    kind: string,
+    orgId: string,
+    options: MeasureOptions,
+    build: (s: Summary) => T,
+  ): Promise<T | undefined> {
+    const stamp = await stampOf(orgId);
+    // The year as the figures read it: one the query cannot name falls back to the latest, as an absent one does.
+    const choices = [
+      parseYear(options.year) ?? '',
+      options.benchmark ?? 'median',
+      [...(options.exclude ?? excludable)].sort().join('+'),
+    ].join(';');
+    return views.get(JSON.stringify([kind, orgId, choices, stamp]), async () => {
+      const s = await summary(orgId, options);
+      return s && build(s);
+    });
+  }
+
   return {
     excludable,
     parseYear,
+    publicView,
+    /** The kept views, for tests: how many were built. */
+    views,
 
     /** Councils with imported spend, and the place and its neighbours whether or not they have any. */
     async councils() {
