@@ -1,9 +1,12 @@
+import type { FastifyInstance } from 'fastify';
 import type { KyselyPlugin, RootOperationNode } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.ts';
 import { passwords as argon2 } from '../../src/modules/accounts/passwords.ts';
 import { forgetAttemptsBefore } from '../../src/modules/accounts/queries.ts';
 import { SIGN_IN } from '../../src/modules/accounts/rules.ts';
 import { type AccountDeps, createAccountService } from '../../src/modules/accounts/service.ts';
+import { loadPlace } from '../../src/modules/place/config.ts';
 import { type BudgetApp, budgetApp } from './harness.ts';
 
 // The sign-in defences under parallel requests, on both databases: every attempt is counted before its password is
@@ -11,10 +14,23 @@ import { type BudgetApp, budgetApp } from './harness.ts';
 // sign_in_attempt per password checked), never by timing.
 
 let t: BudgetApp;
+/** The same app on the same database, with the accounts service's clock stopped: a burst is judged at one instant. */
+let frozen: FastifyInstance;
 beforeAll(async () => {
   t = await budgetApp();
+  const now = new Date();
+  frozen = await buildApp({
+    config: t.services.config,
+    place: loadPlace('croydon'),
+    services: { ...t.services, accounts: accountsWith({ now: () => now }) },
+    logger: false,
+  });
+  await frozen.ready();
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await frozen?.close();
+  await t?.close();
+});
 
 const PASSWORD = 'plum kettle orbit lantern';
 let n = 0;
@@ -31,7 +47,7 @@ async function person(label: string) {
 }
 
 /** A CSRF cookie and token, as a browser showing the sign-in form holds. */
-async function signInForm(app = t.app) {
+async function signInForm(app = frozen) {
   const page = await app.inject({ method: 'GET', url: '/sign-in' });
   const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
