@@ -34,4 +34,39 @@ describe('create forms sent twice', () => {
     expect(after.length).toBe(before + 1);
     expect(after.filter((p) => p.title === 'Warm spaces in winter')).toHaveLength(1);
   });
+
+  it('draft one specification, and add one outcome to it', async () => {
+    const commissioner = await ctx.as('commissioner');
+    const need = await ctx.handle.db
+      .insertInto('needs_assessment')
+      .values({ slug: 'twice-need', title: 'Carers need breaks' })
+      .returning('slug')
+      .executeTakeFirstOrThrow();
+    const drafted = await sendTwice(commissioner, `/specifications/new?need=${need.slug}`, '/specifications/new', {
+      need: need.slug,
+      title: 'Breaks sent twice',
+      note: '',
+      context: 'Carers rarely get a break.',
+    });
+    expect(drafted.map((a) => a.statusCode)).toEqual([303, 303]);
+    expect(drafted[1]!.headers.location).toBe(drafted[0]!.headers.location);
+    const specs = await ctx.handle.db
+      .selectFrom('specification')
+      .select('slug')
+      .where('title', '=', 'Breaks sent twice')
+      .execute();
+    expect(specs).toHaveLength(1);
+    const slug = specs[0]!.slug;
+    const added = await sendTwice(commissioner, `/specifications/${slug}`, `/specifications/${slug}/outcomes`, {
+      title: 'Carers get regular breaks',
+      description: '',
+    });
+    expect(added.map((a) => a.statusCode)).toEqual([303, 303]);
+    const outcomes = await ctx.handle.db
+      .selectFrom('outcome')
+      .select('id')
+      .where('title', '=', 'Carers get regular breaks')
+      .execute();
+    expect(outcomes).toHaveLength(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { STAFF } from '../../../web/access.ts';
-import { formErrors, parseForm } from '../../../web/forms.ts';
+import { formErrors, formOnce, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse } from '../../../web/refusal.ts';
 import { commentForm, coproducerForm, hideForm, parseWorkshop } from './forms.ts';
@@ -46,7 +46,9 @@ const coproductionRoutes: ModuleRoutes = async (app, { services }) => {
     async (request, reply) => {
       const form = parseForm(commentForm, request.body);
       if (!form.ok) return showPage(request, reply.code(400), { ...form, commentForm: form });
-      const result = await specs.comment(actorOf(request), request.params.slug, form.data);
+      const actor = actorOf(request);
+      const once = formOnce(request.body, 'specification.comment', actor.id);
+      const result = await specs.comment(actor, request.params.slug, form.data, once);
       if (!result.ok) return refuse(reply, result);
       return reply.seeOther(
         `/specifications/${request.params.slug}#section-${form.data.section}`,
@@ -119,7 +121,9 @@ const coproductionRoutes: ModuleRoutes = async (app, { services }) => {
           ...form,
         });
       }
-      const result = await specs.recordWorkshop(actorOf(request), request.params.slug, parsed.data);
+      const actor = actorOf(request);
+      const once = formOnce(request.body, 'specification.workshop', actor.id);
+      const result = await specs.recordWorkshop(actor, request.params.slug, parsed.data, once);
       if (!result.ok) return refuse(reply, result);
       return reply.seeOther(`/specifications/${request.params.slug}#workshops`, 'Workshop recorded');
     },

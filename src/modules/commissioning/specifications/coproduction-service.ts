@@ -1,6 +1,7 @@
 import type { Actor } from '../../../kernel/actor.ts';
 import { isStaff } from '../../../kernel/actor.ts';
 import { isUuid } from '../../../kernel/ids.ts';
+import type { Once } from '../../../kernel/mutation.ts';
 import { type Done, done, isRefusal, type Refusal, refusal } from '../../../kernel/result.ts';
 import type { SpecificationContext } from './context.ts';
 import { invitationMessage } from './emails.ts';
@@ -58,30 +59,38 @@ export function createCoproductionService(ctx: SpecificationContext, baseUrl: st
     },
 
     /** Only invited co-producers comment, always on the current version. */
-    comment(actor: Actor, slug: string, input: { section: SectionKey; body: string }): Promise<Done | Refusal> {
-      return mutate(async (trx, fx) => {
-        const spec = await q.lockedBySlug(trx, slug);
-        if (!spec) return notFound();
-        const refused = coproducerRefusal(spec, !!(await q.coproducerOf(trx, spec.id, actor.id)), 'comment');
-        if (refused) return refused;
-        const current = await currentVersion(spec.id, trx);
-        const id = await q.insertComment(trx, {
-          specification_id: spec.id,
-          version_id: current.id,
-          section: input.section,
-          author_id: actor.id,
-          body: input.body,
-        });
-        await q.updateSpecification(trx, spec.id, {});
-        fx.audit({
-          userId: actor.id,
-          action: 'specification.commented',
-          entityType: 'specification_comment',
-          entityId: id,
-          detail: { specification: spec.slug, version: current.number, section: input.section },
-        });
-        return done();
-      });
+    comment(
+      actor: Actor,
+      slug: string,
+      input: { section: SectionKey; body: string },
+      once?: Once,
+    ): Promise<Done | Refusal> {
+      return mutate(
+        async (trx, fx) => {
+          const spec = await q.lockedBySlug(trx, slug);
+          if (!spec) return notFound();
+          const refused = coproducerRefusal(spec, !!(await q.coproducerOf(trx, spec.id, actor.id)), 'comment');
+          if (refused) return refused;
+          const current = await currentVersion(spec.id, trx);
+          const id = await q.insertComment(trx, {
+            specification_id: spec.id,
+            version_id: current.id,
+            section: input.section,
+            author_id: actor.id,
+            body: input.body,
+          });
+          await q.updateSpecification(trx, spec.id, {});
+          fx.audit({
+            userId: actor.id,
+            action: 'specification.commented',
+            entityType: 'specification_comment',
+            entityId: id,
+            detail: { specification: spec.slug, version: current.number, section: input.section },
+          });
+          return done();
+        },
+        { once },
+      );
     },
 
     /** Comments are hidden with a reason, never deleted. */
@@ -136,27 +145,30 @@ export function createCoproductionService(ctx: SpecificationContext, baseUrl: st
       });
     },
 
-    recordWorkshop(actor: Actor, slug: string, input: WorkshopInput): Promise<Done | Refusal> {
-      return mutate(async (trx, fx) => {
-        const spec = await editable(actor, slug, trx);
-        if (isRefusal(spec)) return spec;
-        const id = await q.insertWorkshop(trx, {
-          specification_id: spec.id,
-          held_on: input.held_on,
-          participants: JSON.stringify(input.participants),
-          what_changed: input.what_changed,
-          recorded_by: actor.id,
-        });
-        await q.updateSpecification(trx, spec.id, {});
-        fx.audit({
-          userId: actor.id,
-          action: 'specification.workshop_recorded',
-          entityType: 'coproduction_workshop',
-          entityId: id,
-          detail: { specification: slug, heldOn: input.held_on, participants: input.participants },
-        });
-        return done();
-      });
+    recordWorkshop(actor: Actor, slug: string, input: WorkshopInput, once?: Once): Promise<Done | Refusal> {
+      return mutate(
+        async (trx, fx) => {
+          const spec = await editable(actor, slug, trx);
+          if (isRefusal(spec)) return spec;
+          const id = await q.insertWorkshop(trx, {
+            specification_id: spec.id,
+            held_on: input.held_on,
+            participants: JSON.stringify(input.participants),
+            what_changed: input.what_changed,
+            recorded_by: actor.id,
+          });
+          await q.updateSpecification(trx, spec.id, {});
+          fx.audit({
+            userId: actor.id,
+            action: 'specification.workshop_recorded',
+            entityType: 'coproduction_workshop',
+            entityId: id,
+            detail: { specification: slug, heldOn: input.held_on, participants: input.participants },
+          });
+          return done();
+        },
+        { once },
+      );
     },
   };
 }

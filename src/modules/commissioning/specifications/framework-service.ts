@@ -1,5 +1,6 @@
 import type { Actor } from '../../../kernel/actor.ts';
 import { isUuid } from '../../../kernel/ids.ts';
+import type { Once } from '../../../kernel/mutation.ts';
 import { type Done, done, isRefusal, type Refusal } from '../../../kernel/result.ts';
 import type { SpecificationContext } from './context.ts';
 import type { IndicatorInput } from './framework.ts';
@@ -49,39 +50,46 @@ export function createFrameworkService(ctx: SpecificationContext) {
       actor: Actor,
       slug: string,
       input: { title: string; description: string },
+      once?: Once,
     ): Promise<Done<{ id: string } & FrameworkChange> | Refusal> {
-      return mutate(async (trx, fx) => {
-        const spec = await editable(actor, slug, trx);
-        if (isRefusal(spec)) return spec;
-        const id = await f.insertOutcome(trx, spec.id, input);
-        const changed = await frameworkChanged(actor, spec, `Outcome added: ${input.title}`, trx);
-        fx.audit({
-          userId: actor.id,
-          action: 'outcome.created',
-          entityType: 'outcome',
-          entityId: id,
-          detail: { specification: slug, ...input, ...changed },
-        });
-        return done({ id, ...changed });
-      });
+      return mutate(
+        async (trx, fx) => {
+          const spec = await editable(actor, slug, trx);
+          if (isRefusal(spec)) return spec;
+          const id = await f.insertOutcome(trx, spec.id, input);
+          const changed = await frameworkChanged(actor, spec, `Outcome added: ${input.title}`, trx);
+          fx.audit({
+            userId: actor.id,
+            action: 'outcome.created',
+            entityType: 'outcome',
+            entityId: id,
+            detail: { specification: slug, ...input, ...changed },
+          });
+          return done({ id, ...changed });
+        },
+        { once },
+      );
     },
 
-    addIndicator(actor: Actor, slug: string, outcomeId: string, input: IndicatorInput): Changed {
-      return mutate(async (trx, fx) => {
-        const spec = await editable(actor, slug, trx);
-        if (isRefusal(spec)) return spec;
-        if (!(await outcomeOf(trx, spec.id, outcomeId))) return noOutcome();
-        const id = await f.insertIndicator(trx, outcomeId, input);
-        const changed = await frameworkChanged(actor, spec, `Indicator added: ${input.name}`, trx);
-        fx.audit({
-          userId: actor.id,
-          action: 'outcome_indicator.created',
-          entityType: 'outcome_indicator',
-          entityId: id,
-          detail: { specification: slug, outcomeId, ...input, ...changed },
-        });
-        return done(changed);
-      });
+    addIndicator(actor: Actor, slug: string, outcomeId: string, input: IndicatorInput, once?: Once): Changed {
+      return mutate(
+        async (trx, fx) => {
+          const spec = await editable(actor, slug, trx);
+          if (isRefusal(spec)) return spec;
+          if (!(await outcomeOf(trx, spec.id, outcomeId))) return noOutcome();
+          const id = await f.insertIndicator(trx, outcomeId, input);
+          const changed = await frameworkChanged(actor, spec, `Indicator added: ${input.name}`, trx);
+          fx.audit({
+            userId: actor.id,
+            action: 'outcome_indicator.created',
+            entityType: 'outcome_indicator',
+            entityId: id,
+            detail: { specification: slug, outcomeId, ...input, ...changed },
+          });
+          return done(changed);
+        },
+        { once },
+      );
     },
 
     updateOutcome(

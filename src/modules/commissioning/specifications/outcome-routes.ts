@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STAFF } from '../../../web/access.ts';
-import { formErrors, parseForm } from '../../../web/forms.ts';
+import { formErrors, formOnce, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse } from '../../../web/refusal.ts';
 import { indicatorForm, outcomeForm } from './framework.ts';
@@ -61,12 +61,9 @@ const outcomeRoutes: ModuleRoutes = async (app, { services }) => {
     async (request, reply) => {
       const form = parseForm(indicatorForm, request.body);
       if (!form.ok) return indicatorPage(request, reply.code(400), form);
-      const result = await specs.addIndicator(
-        actorOf(request),
-        request.params.slug,
-        request.params.outcomeId,
-        form.data,
-      );
+      const actor = actorOf(request);
+      const once = formOnce(request.body, 'outcome_indicator.add', actor.id);
+      const result = await specs.addIndicator(actor, request.params.slug, request.params.outcomeId, form.data, once);
       if (!result.ok) return refuse(reply, result);
       return reply.seeOther(
         `/specifications/${request.params.slug}#outcomes`,

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { STAFF } from '../../../web/access.ts';
-import { formErrors, parseForm } from '../../../web/forms.ts';
+import { formErrors, formOnce, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse, viewerOf } from '../../../web/refusal.ts';
 import coproductionRoutes from './coproduction-routes.ts';
@@ -75,12 +75,9 @@ const routes: ModuleRoutes = async (app, options) => {
       });
     }
     const { title, note, need: needSlug } = form.data;
-    const result = await specs.create(actorOf(request), {
-      needSlug,
-      title,
-      note,
-      sections: normaliseSections(form.data),
-    });
+    const actor = actorOf(request);
+    const once = formOnce(request.body, 'specification.create', actor.id);
+    const result = await specs.create(actor, { needSlug, title, note, sections: normaliseSections(form.data) }, once);
     if (!result.ok) return refuse(reply, result);
     return reply.seeOther(`/specifications/${result.slug}`, 'Specification drafted as version 1');
   });
@@ -175,7 +172,9 @@ const routes: ModuleRoutes = async (app, options) => {
     async (request, reply) => {
       const form = parseForm(outcomeForm, request.body);
       if (!form.ok) return showPage(request, reply.code(400), { ...form, outcomeForm: form });
-      const result = await specs.addOutcome(actorOf(request), request.params.slug, form.data);
+      const actor = actorOf(request);
+      const once = formOnce(request.body, 'outcome.add', actor.id);
+      const result = await specs.addOutcome(actor, request.params.slug, form.data, once);
       if (!result.ok) return refuse(reply, result);
       return reply.seeOther(
         `/specifications/${request.params.slug}/outcomes/${result.id}/indicators/new`,

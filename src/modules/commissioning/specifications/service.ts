@@ -2,6 +2,7 @@ import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/index.ts';
 import type { SpecificationStatus } from '../../../db/schema.ts';
 import { type Actor, isStaff } from '../../../kernel/actor.ts';
+import type { Once } from '../../../kernel/mutation.ts';
 import { createMutate } from '../../../kernel/mutation.ts';
 import { type Done, done, isRefusal, type Refusal, refusal } from '../../../kernel/result.ts';
 import { isStaffRole } from '../../../kernel/roles.ts';
@@ -156,36 +157,40 @@ export function createSpecificationService(deps: {
     create(
       actor: Actor,
       input: { needSlug: string; title: string; sections: Sections; note: string },
+      once?: Once,
     ): Promise<Done<{ slug: string }> | Refusal> {
       if (!isStaff(actor)) {
         return Promise.resolve(refusal(403, 'Only commissioners and officers can draft a specification.'));
       }
-      return mutate(async (trx, fx) => {
-        const need = await needs.summary({ slug: input.needSlug }, trx);
-        if (!need) return refusal(404, 'There is no such needs assessment.');
-        const slug = await freeSlug(input.title, trx);
-        const id = await q.insertSpecification(trx, {
-          slug,
-          needs_assessment_id: need.id,
-          title: input.title,
-          created_by: actor.id,
-        });
-        await q.insertVersion(trx, {
-          specification_id: id,
-          number: 1,
-          sections: JSON.stringify(normaliseSections(input.sections)),
-          note: input.note || 'First draft',
-          created_by: actor.id,
-        });
-        fx.audit({
-          userId: actor.id,
-          action: 'specification.created',
-          entityType: 'specification',
-          entityId: id,
-          detail: { slug, title: input.title, needsAssessment: need.slug },
-        });
-        return done({ slug });
-      });
+      return mutate(
+        async (trx, fx) => {
+          const need = await needs.summary({ slug: input.needSlug }, trx);
+          if (!need) return refusal(404, 'There is no such needs assessment.');
+          const slug = await freeSlug(input.title, trx);
+          const id = await q.insertSpecification(trx, {
+            slug,
+            needs_assessment_id: need.id,
+            title: input.title,
+            created_by: actor.id,
+          });
+          await q.insertVersion(trx, {
+            specification_id: id,
+            number: 1,
+            sections: JSON.stringify(normaliseSections(input.sections)),
+            note: input.note || 'First draft',
+            created_by: actor.id,
+          });
+          fx.audit({
+            userId: actor.id,
+            action: 'specification.created',
+            entityType: 'specification',
+            entityId: id,
+            detail: { slug, title: input.title, needsAssessment: need.slug },
+          });
+          return done({ slug });
+        },
+        { once },
+      );
     },
 
     page,
