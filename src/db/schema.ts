@@ -325,7 +325,7 @@ export interface SpendSupplierYearTable {
 /** What the public spend pages show, by council ('' for every council's): bumped by triggers, see migration 20261208000600. */
 export interface SpendSummaryGenerationTable {
   council_org_id: string;
-  generation: ColumnType<string, never, never>;
+  generation: ColumnType<number, never, never>;
 }
 
 export interface SpendImportProfileTable {
