@@ -69,4 +69,23 @@ describe('create forms sent twice', () => {
       .execute();
     expect(outcomes).toHaveLength(1);
   });
+
+  it('store one contribution to a needs assessment', async () => {
+    const resident = await ctx.as('resident');
+    await ctx.handle.db
+      .insertInto('needs_assessment')
+      .values({ slug: 'twice-open', title: 'Warm spaces', status: 'open' })
+      .execute();
+    const answers = await sendTwice(resident, '/needs/twice-open', '/needs/twice-open/contributions', {
+      kind: 'lived_experience',
+      body: 'The library was the only warm place on our estate.',
+    });
+    expect(answers.map((a) => a.statusCode)).toEqual([303, 303]);
+    const stored = await ctx.handle.db
+      .selectFrom('needs_contribution')
+      .select('id')
+      .where('body', '=', 'The library was the only warm place on our estate.')
+      .execute();
+    expect(stored).toHaveLength(1);
+  });
 });

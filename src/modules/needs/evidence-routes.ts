@@ -1,6 +1,6 @@
 import { isStaff } from '../../kernel/actor.ts';
 import { STAFF } from '../../web/access.ts';
-import { formErrors, parseForm } from '../../web/forms.ts';
+import { formErrors, formOnce, parseForm } from '../../web/forms.ts';
 import type { ModuleRoutes } from '../../web/module.ts';
 import { actorOf, refuse } from '../../web/refusal.ts';
 import { readUpload, takeBytes } from '../../web/upload.ts';
@@ -38,7 +38,9 @@ const evidenceRoutes: ModuleRoutes = async (app, { services }) => {
         : kind === 'link'
           ? { kind, title, url: form.data.evidence_url, body }
           : { kind, title, csv: form.data.evidence_csv, body };
-    const result = await needs.addEvidence(actorOf(request), slug, input);
+    const actor = actorOf(request);
+    const once = formOnce(request.body, 'needs_evidence.add', actor.id);
+    const result = await needs.addEvidence(actor, slug, input, once);
     if (!result.ok) {
       if (result.status === 404) return refuse(reply, result);
       return fail(`evidence_${result.field ?? 'kind'}`, result.message);

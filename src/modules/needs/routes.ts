@@ -1,6 +1,6 @@
 import { isStaff } from '../../kernel/actor.ts';
 import { STAFF } from '../../web/access.ts';
-import { formErrors, parseForm } from '../../web/forms.ts';
+import { formErrors, formOnce, parseForm } from '../../web/forms.ts';
 import type { ModuleRoutes } from '../../web/module.ts';
 import { actorOf, refuse } from '../../web/refusal.ts';
 import evidenceRoutes from './evidence-routes.ts';
@@ -56,7 +56,9 @@ const routes: ModuleRoutes = async (app, options) => {
   app.post('/needs/new', { config: { access: STAFF } }, async (request, reply) => {
     const form = parseForm(assessmentForm, request.body);
     if (!form.ok) return editorView(reply, { status: 400, ...form });
-    const result = await needs.create(actorOf(request), form.data);
+    const actor = actorOf(request);
+    const once = formOnce(request.body, 'needs_assessment.create', actor.id);
+    const result = await needs.create(actor, form.data, undefined, once);
     if (!result.ok) {
       return editorView(reply, {
         status: 400,
@@ -96,7 +98,9 @@ const routes: ModuleRoutes = async (app, options) => {
     const { slug } = request.params;
     const form = parseForm(contributionForm, request.body);
     if (!form.ok) return showPage(request, reply, slug, { status: 400, ...form });
-    const result = await needs.contribute(actorOf(request), slug, form.data);
+    const actor = actorOf(request);
+    const once = formOnce(request.body, 'needs.contribute', actor.id);
+    const result = await needs.contribute(actor, slug, form.data, undefined, once);
     if (!result.ok) {
       if (result.status === 409) {
         return showPage(request, reply, slug, {

@@ -3,6 +3,7 @@ import type { NeedsContributionKind } from '../../db/schema.ts';
 import type { Actor } from '../../kernel/actor.ts';
 import { londonDay } from '../../kernel/dates.ts';
 import { isUuid } from '../../kernel/ids.ts';
+import type { Once } from '../../kernel/mutation.ts';
 import { createMutate } from '../../kernel/mutation.ts';
 import { type Done, done, isRefusal, type Refusal, refusal } from '../../kernel/result.ts';
 import type { AuditService } from '../audit/service.ts';
@@ -93,26 +94,34 @@ export function createNeedsService(deps: {
       };
     },
 
-    create(actor: Actor, input: AssessmentInput, now = new Date()): Promise<Refusal | Done<{ slug: string }>> {
-      return mutate(async (trx, fx) => {
-        const refused = await checkReferences(input, trx);
-        if (refused) return refused;
-        const slug = await slugFor(input.title, (s) => q.slugTaken(trx, s));
-        const id = await q.insertAssessment(trx, {
-          ...assessmentRow(input, input.status === 'draft' ? null : londonDay(now)),
-          slug,
-          created_by: actor.id,
-        });
-        await q.writeLinks(trx, id, input.wards, input.priorities);
-        fx.audit({
-          userId: actor.id,
-          action: 'needs.create',
-          entityType: 'needs_assessment',
-          entityId: id,
-          detail: { slug, ...input },
-        });
-        return done({ slug });
-      });
+    create(
+      actor: Actor,
+      input: AssessmentInput,
+      now = new Date(),
+      once?: Once,
+    ): Promise<Refusal | Done<{ slug: string }>> {
+      return mutate(
+        async (trx, fx) => {
+          const refused = await checkReferences(input, trx);
+          if (refused) return refused;
+          const slug = await slugFor(input.title, (s) => q.slugTaken(trx, s));
+          const id = await q.insertAssessment(trx, {
+            ...assessmentRow(input, input.status === 'draft' ? null : londonDay(now)),
+            slug,
+            created_by: actor.id,
+          });
+          await q.writeLinks(trx, id, input.wards, input.priorities);
+          fx.audit({
+            userId: actor.id,
+            action: 'needs.create',
+            entityType: 'needs_assessment',
+            entityId: id,
+            detail: { slug, ...input },
+          });
+          return done({ slug });
+        },
+        { once },
+      );
     },
 
     update(
@@ -143,23 +152,26 @@ export function createNeedsService(deps: {
       });
     },
 
-    addEvidence(actor: Actor, slug: string, input: EvidenceInput): Promise<Refusal | Done> {
-      return mutate(async (trx, fx) => {
-        const a = await q.assessmentBySlug(trx, slug);
-        if (!a) return noAssessment();
-        const checked = evidenceRow(input);
-        if (isRefusal(checked)) return checked;
-        const { title, row } = checked;
-        const id = await q.insertEvidence(trx, { ...row, needs_assessment_id: a.id, title, created_by: actor.id });
-        fx.audit({
-          userId: actor.id,
-          action: 'needs.evidence.add',
-          entityType: 'needs_evidence',
-          entityId: id,
-          detail: { assessment: a.id, kind: input.kind, title, file_name: row.file_name, file_size: row.file_size },
-        });
-        return done();
-      });
+    addEvidence(actor: Actor, slug: string, input: EvidenceInput, once?: Once): Promise<Refusal | Done> {
+      return mutate(
+        async (trx, fx) => {
+          const a = await q.assessmentBySlug(trx, slug);
+          if (!a) return noAssessment();
+          const checked = evidenceRow(input);
+          if (isRefusal(checked)) return checked;
+          const { title, row } = checked;
+          const id = await q.insertEvidence(trx, { ...row, needs_assessment_id: a.id, title, created_by: actor.id });
+          fx.audit({
+            userId: actor.id,
+            action: 'needs.evidence.add',
+            entityType: 'needs_evidence',
+            entityId: id,
+            detail: { assessment: a.id, kind: input.kind, title, file_name: row.file_name, file_size: row.file_size },
+          });
+          return done();
+        },
+        { once },
+      );
     },
 
     removeEvidence(actor: Actor, slug: string, evidenceId: string): Promise<Refusal | Done> {
@@ -186,25 +198,29 @@ export function createNeedsService(deps: {
       slug: string,
       input: { kind: NeedsContributionKind; body: string },
       now = new Date(),
+      once?: Once,
     ): Promise<Refusal | Done> {
-      return mutate(async (trx, fx) => {
-        const a = await takingPart(slug, now, trx);
-        if (isRefusal(a)) return a;
-        const id = await q.insertContribution(trx, {
-          needs_assessment_id: a.id,
-          kind: input.kind,
-          body: input.body,
-          author_id: actor.id,
-        });
-        fx.audit({
-          userId: actor.id,
-          action: 'needs.contribute',
-          entityType: 'needs_contribution',
-          entityId: id,
-          detail: { assessment: a.id, kind: input.kind },
-        });
-        return done();
-      });
+      return mutate(
+        async (trx, fx) => {
+          const a = await takingPart(slug, now, trx);
+          if (isRefusal(a)) return a;
+          const id = await q.insertContribution(trx, {
+            needs_assessment_id: a.id,
+            kind: input.kind,
+            body: input.body,
+            author_id: actor.id,
+          });
+          fx.audit({
+            userId: actor.id,
+            action: 'needs.contribute',
+            entityType: 'needs_contribution',
+            entityId: id,
+            detail: { assessment: a.id, kind: input.kind },
+          });
+          return done();
+        },
+        { once },
+      );
     },
 
     /** One support per person per assessment: supporting again changes nothing. */
