@@ -88,4 +88,18 @@ describe('create forms sent twice', () => {
       .execute();
     expect(stored).toHaveLength(1);
   });
+
+  it('list one community group', async () => {
+    const member = await ctx.as('vcs_member');
+    const name = 'Twice Sent Allotment Friends';
+    const answers = await sendTwice(member, '/organisations/new', '/organisations/new', {
+      name,
+      description: 'We grow food together on the Waddon allotments.',
+      confirmNew: 'yes',
+    });
+    expect(answers.map((a) => a.statusCode)).toEqual([303, 303]);
+    expect(answers[1]!.headers.location).toBe(answers[0]!.headers.location);
+    const listed = await ctx.handle.db.selectFrom('organisation').select('id').where('name', '=', name).execute();
+    expect(listed).toHaveLength(1);
+  });
 });

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import { asArray, formErrors, parseForm } from '../../web/forms.ts';
+import { asArray, formErrors, formOnce, parseForm } from '../../web/forms.ts';
 import { tag } from '../../web/html.ts';
 import { actorOf, viewerOf } from '../../web/refusal.ts';
 import { toCsv } from '../../web/table.ts';
@@ -135,7 +135,9 @@ export async function directoryRoutes(pages: DirectoryPages) {
         return newGroupView(reply, { values: request.body as Record<string, unknown>, similar });
       }
     }
-    const result = await organisations.createGroup(actorOf(request), form.data);
+    const actor = actorOf(request);
+    const once = formOnce(request.body, 'organisation.create', actor.id);
+    const result = await organisations.createGroup(actor, form.data, once);
     if (!result.ok) {
       if (result.issues)
         return newGroupView(reply, { ...formErrors(result.issues, request.body as Record<string, unknown>) }, 400);

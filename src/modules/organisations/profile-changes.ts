@@ -1,6 +1,6 @@
 import type { Database } from '../../db/index.ts';
 import type { Actor } from '../../kernel/actor.ts';
-import type { Mutate, MutationEffects } from '../../kernel/mutation.ts';
+import type { Mutate, MutationEffects, Once } from '../../kernel/mutation.ts';
 import { type Done, type Issue, type Refusal, refusal } from '../../kernel/result.ts';
 import type { PlaceConfig } from '../place/config.ts';
 import { recheckMessage } from './emails.ts';
@@ -217,42 +217,46 @@ export function createProfileChanges(deps: {
   async function createGroup(
     actor: Actor,
     input: NewGroupInput,
+    once?: Once,
   ): Promise<Done<{ id: string; slug: string }> | Refusal> {
     const issues = unknownCodes(place, input);
     if (issues.length) return refusal(400, 'The group has problems', { issues });
-    return mutate(async (trx, effects) => {
-      const { id, slug } = await writes.insert(
-        {
-          name: input.name,
-          legalForm: 'community_group',
-          description: input.description,
-          website: input.website,
-          email: input.email,
-          phone: input.phone,
-        },
-        { source: 'user', createdBy: actor.id },
-        trx,
-      );
-      await profiles.updateOrganisation(trx, id, {
-        publish_email: input.publishEmail,
-        publish_phone: input.publishPhone,
-        profile_updated_at: new Date(),
-        profile_updated_by: actor.id,
-      });
-      await writes.setWards(id, input.wards, trx);
-      await writes.setClassifications(id, 'service_area', input.serviceAreas, trx);
-      await writes.setClassifications(id, 'beneficiary_group', input.beneficiaryGroups, trx);
-      const creatorIsAdmin = actor.role === 'vcs_member';
-      if (creatorIsAdmin) await memberships.addCreatorAsAdmin(id, actor.id, trx);
-      effects.audit({
-        userId: actor.id,
-        action: 'organisation.create',
-        entityType: 'organisation',
-        entityId: id,
-        detail: { ...input, slug, creatorIsAdmin },
-      });
-      return { ok: true as const, id, slug };
-    });
+    return mutate(
+      async (trx, effects) => {
+        const { id, slug } = await writes.insert(
+          {
+            name: input.name,
+            legalForm: 'community_group',
+            description: input.description,
+            website: input.website,
+            email: input.email,
+            phone: input.phone,
+          },
+          { source: 'user', createdBy: actor.id },
+          trx,
+        );
+        await profiles.updateOrganisation(trx, id, {
+          publish_email: input.publishEmail,
+          publish_phone: input.publishPhone,
+          profile_updated_at: new Date(),
+          profile_updated_by: actor.id,
+        });
+        await writes.setWards(id, input.wards, trx);
+        await writes.setClassifications(id, 'service_area', input.serviceAreas, trx);
+        await writes.setClassifications(id, 'beneficiary_group', input.beneficiaryGroups, trx);
+        const creatorIsAdmin = actor.role === 'vcs_member';
+        if (creatorIsAdmin) await memberships.addCreatorAsAdmin(id, actor.id, trx);
+        effects.audit({
+          userId: actor.id,
+          action: 'organisation.create',
+          entityType: 'organisation',
+          entityId: id,
+          detail: { ...input, slug, creatorIsAdmin },
+        });
+        return { ok: true as const, id, slug };
+      },
+      { once },
+    );
   }
 
   async function setVerified(actor: Actor, organisationId: string, verified: boolean, reason?: string) {
