@@ -3,6 +3,7 @@
 //   npm run bench:http                 (BENCH_SECONDS=5 per run, BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)
 //   BENCH_DATABASES=postgres           only one of pglite, postgres
 //   BENCH_SPEND_PAYMENTS=1000000       the spend scale (bench/support/spend-scale.ts), on PostgreSQL
+//   BENCH_DIRECTORY_ORGANISATIONS=200000  register-only organisations beside the directory (bench/support/directory-scale.ts)
 // A scale is a function in bench/support/ that loads its volume into the seeded database and names the routes it
 // adds: listed in `scales` below, run by serve() in order, its routes measured after the key pages.
 import { fork } from 'node:child_process';
@@ -15,11 +16,12 @@ import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/index.ts';
+import { type Database, openDatabase } from '../src/db/index.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { loadPlace } from '../src/modules/place/config.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { createServices, type Services } from '../src/services.ts';
+import { directoryScale } from './support/directory-scale.ts';
 import { type Scale, spendScale } from './support/spend-scale.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,7 +31,10 @@ const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0
 const DATABASES = (process.env.BENCH_DATABASES ?? 'pglite,postgres').split(',');
 
 /** The optional scales, each loaded when its environment variable asks for it. */
-const scales: ((services: Services, target: { embedded: boolean }) => Promise<Scale | null>)[] = [spendScale];
+const scales: ((services: Services, target: { embedded: boolean; db: Database }) => Promise<Scale | null>)[] = [
+  spendScale,
+  directoryScale,
+];
 
 type Ready = {
   port: number;
@@ -90,7 +95,7 @@ async function serve(): Promise<void> {
     .executeTakeFirstOrThrow();
   const loaded: Scale[] = [];
   for (const scale of scales) {
-    const s = await scale(services, { embedded: !databaseUrl });
+    const s = await scale(services, { embedded: !databaseUrl, db: handle.db });
     if (s) loaded.push(s);
   }
   await sql`analyze`.execute(handle.db);

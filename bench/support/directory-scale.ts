@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../src/db/index.ts';
+import type { Services } from '../../src/services.ts';
+import type { Scale } from './spend-scale.ts';
 
 // The directory at a national register's scale: organisations loaded from the registers for matching, none of them in
 // the place (so not listed in its directory), with the names, other names and charity numbers such a register has.
@@ -74,4 +76,23 @@ export async function loadDirectoryScale(db: Database, organisations: number): P
     `.execute(trx);
   });
   await sql`analyze organisation, organisation_identifier, organisation_name`.execute(db);
+}
+
+/**
+ * Loads the scale when BENCH_DIRECTORY_ORGANISATIONS is set, on PostgreSQL only. It adds no route: the key pages'
+ * directory search (a listed organisation's name, misspelt) is measured with these organisations beside it.
+ */
+export async function directoryScale(
+  _services: Services,
+  target: { embedded: boolean; db: Database },
+): Promise<Scale | null> {
+  const organisations = Number(process.env.BENCH_DIRECTORY_ORGANISATIONS ?? 0);
+  if (!organisations || target.embedded) return null;
+  const started = performance.now();
+  await loadDirectoryScale(target.db, organisations);
+  return {
+    name: 'directory',
+    info: { organisations, loadSeconds: Math.round((performance.now() - started) / 100) / 10 },
+    routes: [],
+  };
 }
