@@ -4,6 +4,7 @@ import { STAFF } from '../../../web/access.ts';
 import { asArray, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { toCsv, toGovukTable } from '../../../web/table.ts';
+import { createViewEnvironment } from '../../../web/views.ts';
 import {
   charts,
   councilsTable,
@@ -79,18 +80,26 @@ const publishedForm = z.object({
     .default(''),
 });
 
+/** Views for the parts of a page drawn once and kept: the same environment and macros as every page. */
+const fragments = createViewEnvironment();
+const tableFragment = '{% from "table.njk" import appTable %}{{ appTable(t) }}';
+
 const routes: ModuleRoutes = async (app, { services }) => {
   const measure = services.spendMeasure;
   const placeOrgId = services.place.config.council.orgId;
 
-  // What a council's page shows that is the same for everyone: its figures, tables and charts, kept by the
-  // service per generation of the figures. The layout (who is signed in, the CSRF token) is drawn per request.
+  // What a council's page shows that is the same for everyone: its figures, its charts and its tables drawn as
+  // HTML (by the one table macro), kept by the service per generation of the figures. The rest of the page and
+  // the layout (who is signed in, the CSRF token, the staff links) are drawn per request.
   const pageView = (s: SpendSummary) => {
     const all = tables(s);
     return {
       s,
       tables: Object.fromEntries(
-        Object.entries(all).map(([k, t]) => [k, toGovukTable(t as Parameters<typeof toGovukTable>[0])]),
+        Object.entries(all).map(([k, t]) => [
+          k,
+          fragments.renderString(tableFragment, { t: toGovukTable(t as Parameters<typeof toGovukTable>[0]) }),
+        ]),
       ),
       charts: charts(s),
     };
