@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../support/app.ts';
+import { approveMember, insertOpenOpportunity, insertOrganisation } from '../support/applications.ts';
+import { publishedOpportunity, readySpecification } from '../support/opportunities.ts';
 
 // A person who presses a create form's button twice, or whose browser sends the form again after a slow answer, must
 // create one thing. Each create form carries a key drawn when it was shown; both submissions carry the same key.
@@ -101,5 +103,121 @@ describe('create forms sent twice', () => {
     expect(answers[1]!.headers.location).toBe(answers[0]!.headers.location);
     const listed = await ctx.handle.db.selectFrom('organisation').select('id').where('name', '=', name).execute();
     expect(listed).toHaveLength(1);
+  });
+
+  it('create one opportunity, and add one lot, criterion and question to it', async () => {
+    const commissioner = await ctx.as('commissioner');
+    const { spec } = await readySpecification(ctx.services, ctx.handle.db);
+    const year = String(new Date().getUTCFullYear() + 1);
+    const created = await sendTwice(
+      commissioner,
+      `/specifications/${spec.slug}/opportunity`,
+      `/specifications/${spec.slug}/opportunity`,
+      {
+        title: 'Breaks sent twice',
+        summary: 'Regular breaks for unpaid carers.',
+        route: 'grant',
+        service_area: '',
+        total_value: '120,000',
+        duration_months: '24',
+        eligibility: '',
+        'closes-day': '31',
+        'closes-month': '1',
+        'closes-year': year,
+        closes_time: '17:00',
+      },
+    );
+    expect(created.map((a) => a.statusCode)).toEqual([303, 303]);
+    expect(created[1]!.headers.location).toBe(created[0]!.headers.location);
+    const made = await ctx.handle.db
+      .selectFrom('opportunity')
+      .select(['id', 'slug'])
+      .where('title', '=', 'Breaks sent twice')
+      .execute();
+    expect(made).toHaveLength(1);
+    const { id, slug } = made[0]!;
+    const url = `/opportunities/${slug}`;
+
+    const lot = await sendTwice(commissioner, `${url}/lots/new`, `${url}/lots/new`, {
+      number: '1',
+      title: 'North of the borough',
+      description: '',
+      value: '40,000',
+    });
+    const criterion = await sendTwice(commissioner, `${url}/criteria`, `${url}/criteria`, {
+      title: 'Local need',
+      description: '',
+      weight: '40',
+      max_score: '5',
+    });
+    const question = await sendTwice(commissioner, `${url}/questions`, `${url}/questions`, {
+      prompt: 'How will you reach carers?',
+      guidance: '',
+      word_limit: '500',
+    });
+    for (const answers of [lot, criterion, question]) {
+      expect(answers.map((a) => a.statusCode)).toEqual([303, 303]);
+      expect(answers[1]!.headers.location).toBe(answers[0]!.headers.location);
+    }
+    const count = async (table: 'lot' | 'assessment_criterion' | 'opportunity_question') =>
+      (await ctx.handle.db.selectFrom(table).select('id').where('opportunity_id', '=', id).execute()).length;
+    expect([await count('lot'), await count('assessment_criterion'), await count('opportunity_question')]).toEqual([
+      1, 1, 1,
+    ]);
+  });
+
+  it('ask one clarification question', async () => {
+    const { opportunity } = await publishedOpportunity(ctx.services, ctx.handle.db);
+    const member = await ctx.as('vcs_member', { email: 'twice.asker@example.test' });
+    const org = await insertOrganisation(ctx.services, 'Twice Askers');
+    await approveMember(ctx.handle.db, member.userId!, org.id);
+    const url = `/opportunities/${opportunity.slug}`;
+    const answers = await sendTwice(member, url, `${url}/clarifications`, { question: 'Can two groups share a lot?' });
+    expect(answers.map((a) => a.statusCode)).toEqual([303, 303]);
+    const asked = await ctx.handle.db
+      .selectFrom('clarification')
+      .select('id')
+      .where('opportunity_id', '=', opportunity.id)
+      .execute();
+    expect(asked).toHaveLength(1);
+  });
+
+  it('start one application, and add one partner to it', async () => {
+    const o = await insertOpenOpportunity(ctx.handle.db, 'twice');
+    const lead = await ctx.as('vcs_member', { email: 'twice.lead@example.test' });
+    const org = await insertOrganisation(ctx.services, 'Twice Leads');
+    await approveMember(ctx.handle.db, lead.userId!, org.id);
+    const started = await sendTwice(lead, `/opportunities/${o.slug}/apply`, `/opportunities/${o.slug}/apply`, {
+      organisation: org.id,
+      kind: 'partnership',
+      lot: '',
+    });
+    expect(started.map((a) => a.statusCode)).toEqual([303, 303]);
+    expect(started[1]!.headers.location).toBe(started[0]!.headers.location);
+    const applications = await ctx.handle.db
+      .selectFrom('application')
+      .select(['id', 'reference'])
+      .where('opportunity_id', '=', o.id)
+      .execute();
+    expect(applications).toHaveLength(1);
+    const { id, reference } = applications[0]!;
+
+    const partner = await insertOrganisation(ctx.services, 'Twice Partners');
+    const base = `/applications/${reference}/partners`;
+    const added = await sendTwice(lead, `${base}?q=Twice+Partners`, base, {
+      q: 'Twice Partners',
+      organisation: partner.id,
+      role: 'Runs the sitting service',
+      share: '4000',
+    });
+    expect(added.map((a) => a.statusCode)).toEqual([303, 303]);
+    expect(added[1]!.headers.location).toBe(added[0]!.headers.location);
+    const partners = await ctx.handle.db
+      .selectFrom('application_partner')
+      .select('organisation_id')
+      .where('application_id', '=', id)
+      .where('is_lead', '=', false)
+      .execute();
+    expect(partners).toEqual([{ organisation_id: partner.id }]);
   });
 });

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Database } from '../../../db/index.ts';
 import type { Actor } from '../../../kernel/actor.ts';
-import type { Mutate, MutationEffects } from '../../../kernel/mutation.ts';
+import type { Mutate, MutationEffects, Once } from '../../../kernel/mutation.ts';
 import { type Done, type Issue, type Refusal, refusal } from '../../../kernel/result.ts';
 import type { OrganisationService } from '../../organisations/service.ts';
 import { isCancelled, isOpen, isPublished } from '../opportunities/lifecycle.ts';
@@ -48,28 +48,36 @@ export function createDrafting({
   read: Reader;
   organisations: Pick<OrganisationService, 'refusalUnless'>;
 }) {
-  /** A change to a draft by the lead's members: checked, audited as `application.<action>`, then touched. */
-  function change(
+  /**
+   * A change to a draft by the lead's members: checked, audited as `application.<action>`, then touched. With a form's
+   * key, `answer` (read once `work` has run) is what a second submission of the form is given back.
+   */
+  function change<A extends object = object>(
     actor: Actor,
     reference: string,
     action: string,
     work: (trx: Database, found: Changeable, fx: MutationEffects) => Promise<Record<string, unknown> | Refusal>,
-  ): Promise<Done | Refusal> {
-    return mutate(async (trx, fx) => {
-      const found = await read.changeable(actor, reference, trx);
-      if (found.refusal) return found.refusal;
-      const detail = await work(trx, found, fx);
-      if (detail.ok === false) return detail as Refusal;
-      await records.touch(trx, found.row.id);
-      fx.audit({
-        userId: actor.id,
-        action: `application.${action}`,
-        entityType: 'application',
-        entityId: found.row.id,
-        detail,
-      });
-      return { ok: true };
-    });
+    once?: Once,
+    answer?: () => A,
+  ): Promise<Done<A> | Refusal> {
+    return mutate(
+      async (trx, fx) => {
+        const found = await read.changeable(actor, reference, trx);
+        if (found.refusal) return found.refusal;
+        const detail = await work(trx, found, fx);
+        if (detail.ok === false) return detail as Refusal;
+        await records.touch(trx, found.row.id);
+        fx.audit({
+          userId: actor.id,
+          action: `application.${action}`,
+          entityType: 'application',
+          entityId: found.row.id,
+          detail,
+        });
+        return { ok: true as const, ...(answer?.() as A) };
+      },
+      { once },
+    );
   }
 
   return {
@@ -81,67 +89,77 @@ export function createDrafting({
       slug: string,
       input: StartInput,
       now = new Date(),
+      once?: Once,
     ): Promise<Done<{ reference: string }> | Refusal> {
-      return mutate(async (trx, fx) => {
-        const opportunity = await records.opportunityOf(trx, { slug }, now);
-        if (!opportunity || !isPublished(opportunity)) return notFound;
-        if (isCancelled(opportunity)) {
-          return refusal(409, 'This opportunity has been cancelled. Applications can no longer be started.');
-        }
-        if (!isOpen(opportunity, now)) {
-          const closed = plainDateTime(opportunity.closes_at);
-          return refusal(409, `The closing date was ${closed}. Applications can no longer be started.`);
-        }
-        const org = (await people.organisationsOf(trx, actor.id)).find((o) => o.id === input.organisationId);
-        const lotId = chosenLot(await records.lotsOf(trx, opportunity.id), input.lotId);
-        // Both said at once when both are wrong.
-        const issues = [
-          ...(org
-            ? []
-            : [{ field: 'organisation', message: 'Choose which of your organisations leads the application' }]),
-          ...(typeof lotId === 'object' && lotId !== null ? (lotId.issues ?? []) : []),
-        ];
-        if (issues.length) return refusal(400, 'Check your answers', { issues });
-        if (!org || (typeof lotId === 'object' && lotId !== null)) return notFound;
-        // Starting one is for the organisation's administrators and the members they let.
-        const notAllowed = await organisations.refusalUnless(actor, org, 'start-applications', trx);
-        if (notAllowed) return notAllowed;
-        await records.holdStart(trx, opportunity.id, org.id);
-        const existing = await records.liveApplicationOf(trx, opportunity.id, org.id, lotId);
-        if (existing) {
-          return refusal(
-            409,
-            `${org.name} already has an application for this ${lotId ? 'lot' : 'opportunity'} (${existing.reference}). Carry on with that one, or withdraw it first.`,
-            {
-              issues: [
-                { field: 'organisation', message: `${org.name} already has an application (${existing.reference})` },
-              ],
-            },
-          );
-        }
-        const reference = await freeReference(trx, now);
-        const id = await writes.insertApplication(trx, {
-          reference,
-          opportunity_id: opportunity.id,
-          lot_id: lotId,
-          lead_organisation_id: org.id,
-          kind: input.kind,
-          created_by: actor.id,
-        });
-        // The lead is one of the organisations in the application; it confirms its own part by starting it.
-        await writes.insertPartner(trx, {
-          application_id: id,
-          organisation_id: org.id,
-          is_lead: true,
-          role: 'Lead organisation',
-          share_pence: 0,
-          confirmed_at: now,
-          confirmed_by: actor.id,
-        });
-        const detail = { reference, opportunity: opportunity.slug, lead: org.id, lotId, kind: input.kind };
-        fx.audit({ userId: actor.id, action: 'application.started', entityType: 'application', entityId: id, detail });
-        return { ok: true as const, reference };
-      });
+      return mutate(
+        async (trx, fx) => {
+          const opportunity = await records.opportunityOf(trx, { slug }, now);
+          if (!opportunity || !isPublished(opportunity)) return notFound;
+          if (isCancelled(opportunity)) {
+            return refusal(409, 'This opportunity has been cancelled. Applications can no longer be started.');
+          }
+          if (!isOpen(opportunity, now)) {
+            const closed = plainDateTime(opportunity.closes_at);
+            return refusal(409, `The closing date was ${closed}. Applications can no longer be started.`);
+          }
+          const org = (await people.organisationsOf(trx, actor.id)).find((o) => o.id === input.organisationId);
+          const lotId = chosenLot(await records.lotsOf(trx, opportunity.id), input.lotId);
+          // Both said at once when both are wrong.
+          const issues = [
+            ...(org
+              ? []
+              : [{ field: 'organisation', message: 'Choose which of your organisations leads the application' }]),
+            ...(typeof lotId === 'object' && lotId !== null ? (lotId.issues ?? []) : []),
+          ];
+          if (issues.length) return refusal(400, 'Check your answers', { issues });
+          if (!org || (typeof lotId === 'object' && lotId !== null)) return notFound;
+          // Starting one is for the organisation's administrators and the members they let.
+          const notAllowed = await organisations.refusalUnless(actor, org, 'start-applications', trx);
+          if (notAllowed) return notAllowed;
+          await records.holdStart(trx, opportunity.id, org.id);
+          const existing = await records.liveApplicationOf(trx, opportunity.id, org.id, lotId);
+          if (existing) {
+            return refusal(
+              409,
+              `${org.name} already has an application for this ${lotId ? 'lot' : 'opportunity'} (${existing.reference}). Carry on with that one, or withdraw it first.`,
+              {
+                issues: [
+                  { field: 'organisation', message: `${org.name} already has an application (${existing.reference})` },
+                ],
+              },
+            );
+          }
+          const reference = await freeReference(trx, now);
+          const id = await writes.insertApplication(trx, {
+            reference,
+            opportunity_id: opportunity.id,
+            lot_id: lotId,
+            lead_organisation_id: org.id,
+            kind: input.kind,
+            created_by: actor.id,
+          });
+          // The lead is one of the organisations in the application; it confirms its own part by starting it.
+          await writes.insertPartner(trx, {
+            application_id: id,
+            organisation_id: org.id,
+            is_lead: true,
+            role: 'Lead organisation',
+            share_pence: 0,
+            confirmed_at: now,
+            confirmed_by: actor.id,
+          });
+          const detail = { reference, opportunity: opportunity.slug, lead: org.id, lotId, kind: input.kind };
+          fx.audit({
+            userId: actor.id,
+            action: 'application.started',
+            entityType: 'application',
+            entityId: id,
+            detail,
+          });
+          return { ok: true as const, reference };
+        },
+        { once },
+      );
     },
 
     /** The title and the amount asked for, which may not be more than the lot (or opportunity) allows one application. */

@@ -2,7 +2,7 @@ import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/index.ts';
 import type { Actor } from '../../../kernel/actor.ts';
 import { isUuid } from '../../../kernel/ids.ts';
-import type { Mutate, MutationEffects } from '../../../kernel/mutation.ts';
+import type { Mutate, MutationEffects, Once } from '../../../kernel/mutation.ts';
 import { type Done, type Refusal, refusal } from '../../../kernel/result.ts';
 import { isCancelled } from '../opportunities/lifecycle.ts';
 import type { createDrafting } from './drafting.ts';
@@ -64,27 +64,34 @@ export function createPartners({ config, mutate, read, change }: Deps) {
   });
 
   return {
-    async addPartner(actor: Actor, reference: string, organisationId: string, input: PartnerInput) {
+    /** The partner's name comes back with the form's key, so a second submission is answered as the first. */
+    addPartner(actor: Actor, reference: string, organisationId: string, input: PartnerInput, once?: Once) {
       let name = '';
-      const added = await change(actor, reference, 'partner_added', async (trx, { row }, fx) => {
-        if (row.kind !== 'partnership') return notPartnership;
-        const org = isUuid(organisationId) ? await records.organisationById(trx, organisationId) : undefined;
-        if (org?.status !== 'active') return chooseActive;
-        if (await writes.partnerRow(trx, row.id, org.id)) {
-          const message = `${org.name} is already in this application`;
-          return refusal(400, message, { issues: [{ field: 'organisation', message }] });
-        }
-        await writes.insertPartner(trx, {
-          application_id: row.id,
-          organisation_id: org.id,
-          role: input.role,
-          share_pence: input.sharePence,
-        });
-        await askToConfirm(trx, fx, row, org.id, false);
-        name = org.name;
-        return { organisationId: org.id, role: input.role, sharePence: input.sharePence };
-      });
-      return added.ok ? { ok: true as const, name } : added;
+      return change(
+        actor,
+        reference,
+        'partner_added',
+        async (trx, { row }, fx) => {
+          if (row.kind !== 'partnership') return notPartnership;
+          const org = isUuid(organisationId) ? await records.organisationById(trx, organisationId) : undefined;
+          if (org?.status !== 'active') return chooseActive;
+          if (await writes.partnerRow(trx, row.id, org.id)) {
+            const message = `${org.name} is already in this application`;
+            return refusal(400, message, { issues: [{ field: 'organisation', message }] });
+          }
+          await writes.insertPartner(trx, {
+            application_id: row.id,
+            organisation_id: org.id,
+            role: input.role,
+            share_pence: input.sharePence,
+          });
+          await askToConfirm(trx, fx, row, org.id, false);
+          name = org.name;
+          return { organisationId: org.id, role: input.role, sharePence: input.sharePence };
+        },
+        once,
+        () => ({ name }),
+      );
     },
 
     /** Changing a partner's role or share asks it to confirm again; the lead's own row needs no confirmation. */

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STAFF } from '../../../web/access.ts';
-import { formErrors, parseForm } from '../../../web/forms.ts';
+import { formErrors, formOnce, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse } from '../../../web/refusal.ts';
 import { aboutForm, parseBudget, parseCommitments, partnerForm, startForm, withdrawForm } from './forms.ts';
@@ -49,11 +49,10 @@ const routes: ModuleRoutes = async (app, { services }) => {
       const options = await applications.startOptions(actorOf(request), request.params.slug);
       const form = parseForm(startForm(options.ok ? options.lots.map((l) => l.id) : []), request.body);
       if (!form.ok) return startPage(request, reply, form);
-      const result = await applications.start(actorOf(request), request.params.slug, {
-        organisationId: form.data.organisation,
-        lotId: form.data.lot || null,
-        kind: form.data.kind,
-      });
+      const actor = actorOf(request);
+      const once = formOnce(request.body, 'application.start', actor.id);
+      const input = { organisationId: form.data.organisation, lotId: form.data.lot || null, kind: form.data.kind };
+      const result = await applications.start(actor, request.params.slug, input, undefined, once);
       if (!result.ok) {
         if (result.issues) return startPage(request, reply, formErrors(result.issues, request.body));
         return refuse(reply, result);
@@ -172,10 +171,10 @@ const routes: ModuleRoutes = async (app, { services }) => {
           formErrors([{ field: 'q', message: 'Search for the partner organisation and choose it' }], request.body),
         );
       }
-      const result = await applications.addPartner(actorOf(request), request.params.reference, organisationId, {
-        role: form.data.role,
-        sharePence: form.data.share,
-      });
+      const actor = actorOf(request);
+      const once = formOnce(request.body, 'application_partner.add', actor.id);
+      const input = { role: form.data.role, sharePence: form.data.share };
+      const result = await applications.addPartner(actor, request.params.reference, organisationId, input, once);
       if (!result.ok) {
         if (result.issues) return partnersPage(request as never, reply, formErrors(result.issues, request.body));
         return refuse(reply, result);

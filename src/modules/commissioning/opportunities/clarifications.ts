@@ -2,7 +2,7 @@ import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/index.ts';
 import { type Actor, isStaff } from '../../../kernel/actor.ts';
 import { isUuid } from '../../../kernel/ids.ts';
-import type { Mutate } from '../../../kernel/mutation.ts';
+import type { Mutate, Once } from '../../../kernel/mutation.ts';
 import { type Done, type Refusal, refusal } from '../../../kernel/result.ts';
 import type { OrganisationService } from '../../organisations/service.ts';
 import { clarificationAnswered } from './emails.ts';
@@ -32,30 +32,39 @@ export function createClarifications({ db, config, mutate, read, organisations }
   return {
     canAsk: (actor: Actor | null) => canAsk(actor),
 
-    async askClarification(actor: Actor, slug: string, question: string, now = new Date()): Promise<Done | Refusal> {
-      return mutate(async (trx, fx) => {
-        const o = await read.row({ slug }, trx);
-        if (!o || !isPublished(o)) return notFound;
-        if (!(await canAsk(actor, trx))) {
-          return refusal(403, 'Only members of an organisation in the directory can ask clarification questions.');
-        }
-        if (!acceptsClarifications(o, now))
-          return refusal(409, 'Clarification questions for this opportunity have closed.');
-        const id = await q.insertClarification(trx, {
-          opportunity_id: o.id,
-          question,
-          asked_by: actor.id,
-          asked_at: now,
-        });
-        fx.audit({
-          userId: actor.id,
-          action: 'clarification.asked',
-          entityType: 'clarification',
-          entityId: id,
-          detail: { opportunity: slug },
-        });
-        return { ok: true };
-      });
+    async askClarification(
+      actor: Actor,
+      slug: string,
+      question: string,
+      now = new Date(),
+      once?: Once,
+    ): Promise<Done | Refusal> {
+      return mutate(
+        async (trx, fx) => {
+          const o = await read.row({ slug }, trx);
+          if (!o || !isPublished(o)) return notFound;
+          if (!(await canAsk(actor, trx))) {
+            return refusal(403, 'Only members of an organisation in the directory can ask clarification questions.');
+          }
+          if (!acceptsClarifications(o, now))
+            return refusal(409, 'Clarification questions for this opportunity have closed.');
+          const id = await q.insertClarification(trx, {
+            opportunity_id: o.id,
+            question,
+            asked_by: actor.id,
+            asked_at: now,
+          });
+          fx.audit({
+            userId: actor.id,
+            action: 'clarification.asked',
+            entityType: 'clarification',
+            entityId: id,
+            detail: { opportunity: slug },
+          });
+          return { ok: true };
+        },
+        { once },
+      );
     },
 
     /** Answered questions, for everyone, never saying who asked. */

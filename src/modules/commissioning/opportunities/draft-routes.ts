@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STAFF } from '../../../web/access.ts';
-import { formErrors, parseForm } from '../../../web/forms.ts';
+import { formErrors, formOnce, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse, viewerOf } from '../../../web/refusal.ts';
 import { readUpload, takeBytes } from '../../../web/upload.ts';
@@ -100,14 +100,17 @@ export const draftRoutes: ModuleRoutes = async (app, { services }) => {
     const body = request.body ?? {};
     const form = parseForm(lotForm, body);
     if (!form.ok) return lotPage(request, reply.code(400), lotId, form);
-    const result = await opps.saveLot(actorOf(request), request.params.slug, lotId, {
+    const actor = actorOf(request);
+    const once = lotId ? undefined : formOnce(body, 'lot.create', actor.id);
+    const input = {
       number: form.data.number,
       title: form.data.title,
       description: form.data.description,
       valuePence: form.data.value,
       maxAwardPence: form.data.max_award,
       suitsSmall: form.data.suits_small,
-    });
+    };
+    const result = await opps.saveLot(actor, request.params.slug, lotId, input, once);
     if (!result.ok) {
       if (result.issues) return lotPage(request, reply.code(400), lotId, formErrors(result.issues, body));
       return refuse(reply, result);
@@ -159,11 +162,10 @@ export const draftRoutes: ModuleRoutes = async (app, { services }) => {
     async (request, reply) => {
       const form = parseForm(questionForm, request.body);
       if (!form.ok) return questionsPage(request, reply.code(400), form);
-      const result = await opps.addQuestion(actorOf(request), request.params.slug, {
-        prompt: form.data.prompt,
-        guidance: form.data.guidance,
-        wordLimit: form.data.word_limit,
-      });
+      const actor = actorOf(request);
+      const once = formOnce(request.body, 'opportunity_question.create', actor.id);
+      const input = { prompt: form.data.prompt, guidance: form.data.guidance, wordLimit: form.data.word_limit };
+      const result = await opps.addQuestion(actor, request.params.slug, input, once);
       if (!result.ok) return refuse(reply, result);
       return reply.seeOther(`/opportunities/${request.params.slug}/questions`, 'Question added');
     },
@@ -238,12 +240,15 @@ export const draftRoutes: ModuleRoutes = async (app, { services }) => {
       const body = request.body ?? {};
       const form = parseForm(criterionForm, body);
       if (!form.ok) return criteriaPage(request, reply.code(400), form);
-      const result = await opps.addCriterion(actorOf(request), request.params.slug, {
+      const actor = actorOf(request);
+      const once = formOnce(body, 'assessment_criterion.create', actor.id);
+      const input = {
         title: form.data.title,
         description: form.data.description,
         weight: form.data.weight,
         maxScore: form.data.max_score,
-      });
+      };
+      const result = await opps.addCriterion(actor, request.params.slug, input, once);
       if (!result.ok) {
         if (result.issues) return criteriaPage(request, reply.code(400), formErrors(result.issues, body));
         return refuse(reply, result);

@@ -3,7 +3,7 @@ import type { Database } from '../../../db/index.ts';
 import type { OpportunityRoute } from '../../../db/schema.ts';
 import { type Actor, isStaff } from '../../../kernel/actor.ts';
 import { isUuid } from '../../../kernel/ids.ts';
-import type { Mutate } from '../../../kernel/mutation.ts';
+import type { Mutate, Once } from '../../../kernel/mutation.ts';
 import { type Done, type Refusal, refusal } from '../../../kernel/result.ts';
 import { slugify } from '../../../web/slugs.ts';
 import { checkDocument } from '../../needs/evidence.ts';
@@ -99,17 +99,21 @@ export function createDrafting({ mutate, read, place, specifications }: Deps) {
       trx: Database,
       o: { id: string },
     ) => Promise<{ action: string; entityType: string; entityId: string; detail?: object } | Refusal>,
+    once?: Once,
   ): Promise<Done | Refusal> {
-    return mutate(async (trx, fx) => {
-      const found = await read.editable(actor, slug, trx);
-      if (found.refusal) return found.refusal;
-      const made = await work(trx, found.o);
-      if ('ok' in made) return made;
-      await records.touch(trx, found.o.id);
-      const { detail, ...entry } = made;
-      fx.audit({ userId: actor.id, ...entry, detail: { opportunity: slug, ...detail } });
-      return { ok: true };
-    });
+    return mutate(
+      async (trx, fx) => {
+        const found = await read.editable(actor, slug, trx);
+        if (found.refusal) return found.refusal;
+        const made = await work(trx, found.o);
+        if ('ok' in made) return made;
+        await records.touch(trx, found.o.id);
+        const { detail, ...entry } = made;
+        fx.audit({ userId: actor.id, ...entry, detail: { opportunity: slug, ...detail } });
+        return { ok: true };
+      },
+      { once },
+    );
   }
 
   type PartTable = parts.PartTable;
@@ -132,39 +136,43 @@ export function createDrafting({ mutate, read, place, specifications }: Deps) {
       actor: Actor,
       specSlug: string,
       input: DetailsInput,
+      once?: Once,
     ): Promise<Done<{ slug: string }> | (Refusal & { missing?: Missing[] })> {
       if (!isStaff(actor)) return staffOnly;
-      return mutate(async (trx, fx) => {
-        const found = await specifications.readiness(specSlug, trx);
-        if (!found) return noSpecification;
-        if (found.missing.length) {
-          const message = 'An opportunity can only be created from a specification that is ready';
-          return { ...refusal(400, message), missing: found.missing };
-        }
-        const bad = await checkWards(input.wards, trx);
-        if (bad) return bad;
-        const id = randomUUID();
-        const slug = await freeSlug(input.title, trx);
-        const ocid = `${place.commissioning.ocdsPrefix}-${id}`;
-        const details = detailsRow(input);
-        await records.insertOpportunity(trx, {
-          id,
-          slug,
-          ocid,
-          specification_id: found.spec.id,
-          created_by: actor.id,
-          ...details,
-        });
-        await records.writeDetails(trx, id, details, input.wards);
-        fx.audit({
-          userId: actor.id,
-          action: 'opportunity.created',
-          entityType: 'opportunity',
-          entityId: id,
-          detail: { slug, ocid, specification: specSlug, ...auditDetails(input) },
-        });
-        return { ok: true as const, slug };
-      });
+      return mutate(
+        async (trx, fx) => {
+          const found = await specifications.readiness(specSlug, trx);
+          if (!found) return noSpecification;
+          if (found.missing.length) {
+            const message = 'An opportunity can only be created from a specification that is ready';
+            return { ...refusal(400, message), missing: found.missing };
+          }
+          const bad = await checkWards(input.wards, trx);
+          if (bad) return bad;
+          const id = randomUUID();
+          const slug = await freeSlug(input.title, trx);
+          const ocid = `${place.commissioning.ocdsPrefix}-${id}`;
+          const details = detailsRow(input);
+          await records.insertOpportunity(trx, {
+            id,
+            slug,
+            ocid,
+            specification_id: found.spec.id,
+            created_by: actor.id,
+            ...details,
+          });
+          await records.writeDetails(trx, id, details, input.wards);
+          fx.audit({
+            userId: actor.id,
+            action: 'opportunity.created',
+            entityType: 'opportunity',
+            entityId: id,
+            detail: { slug, ocid, specification: specSlug, ...auditDetails(input) },
+          });
+          return { ok: true as const, slug };
+        },
+        { once },
+      );
     },
 
     async updateDetails(actor: Actor, slug: string, input: DetailsInput): Promise<Done | Refusal> {
@@ -185,27 +193,39 @@ export function createDrafting({ mutate, read, place, specifications }: Deps) {
       });
     },
 
-    async saveLot(actor: Actor, slug: string, lotId: string | null, input: LotInput): Promise<Done | Refusal> {
-      return changePart(actor, slug, async (trx, o) => {
-        if (lotId !== null && !(isUuid(lotId) && (await parts.lotOf(trx, o.id, lotId)))) {
-          return refusal(404, 'There is no such lot.');
-        }
-        if (await parts.lotNumberTaken(trx, o.id, input.number, lotId)) {
-          const message = `There is already a lot ${input.number}: choose another number`;
-          return refusal(400, message, { issues: [{ field: 'number', message }] });
-        }
-        const values = {
-          number: input.number,
-          title: input.title,
-          description: input.description,
-          value_pence: input.valuePence,
-          max_award_pence: input.maxAwardPence ?? null,
-          suits_small: input.suitsSmall,
-        };
-        if (lotId) await parts.updateLot(trx, lotId, values);
-        const id = lotId ?? (await parts.insertLot(trx, o.id, values));
-        return { action: lotId ? 'lot.updated' : 'lot.created', entityType: 'lot', entityId: id, detail: input };
-      });
+    /** Adds a lot when `lotId` is null, else changes it; only adding takes the form's key. */
+    async saveLot(
+      actor: Actor,
+      slug: string,
+      lotId: string | null,
+      input: LotInput,
+      once?: Once,
+    ): Promise<Done | Refusal> {
+      return changePart(
+        actor,
+        slug,
+        async (trx, o) => {
+          if (lotId !== null && !(isUuid(lotId) && (await parts.lotOf(trx, o.id, lotId)))) {
+            return refusal(404, 'There is no such lot.');
+          }
+          if (await parts.lotNumberTaken(trx, o.id, input.number, lotId)) {
+            const message = `There is already a lot ${input.number}: choose another number`;
+            return refusal(400, message, { issues: [{ field: 'number', message }] });
+          }
+          const values = {
+            number: input.number,
+            title: input.title,
+            description: input.description,
+            value_pence: input.valuePence,
+            max_award_pence: input.maxAwardPence ?? null,
+            suits_small: input.suitsSmall,
+          };
+          if (lotId) await parts.updateLot(trx, lotId, values);
+          const id = lotId ?? (await parts.insertLot(trx, o.id, values));
+          return { action: lotId ? 'lot.updated' : 'lot.created', entityType: 'lot', entityId: id, detail: input };
+        },
+        lotId ? undefined : once,
+      );
     },
 
     removeLot: (actor: Actor, slug: string, lotId: string) =>
@@ -222,30 +242,40 @@ export function createDrafting({ mutate, read, place, specifications }: Deps) {
         return { action: `${entityType}.updated`, entityType, entityId: questionId, detail: input };
       }),
 
-    addQuestion: (actor: Actor, slug: string, input: QuestionInput) =>
-      changePart(actor, slug, async (trx, o) => {
-        const values = { prompt: input.prompt, guidance: input.guidance, word_limit: input.wordLimit };
-        const id = await parts.appendQuestion(trx, o.id, values);
-        const entityType = 'opportunity_question';
-        return { action: `${entityType}.created`, entityType, entityId: id, detail: input };
-      }),
+    addQuestion: (actor: Actor, slug: string, input: QuestionInput, once?: Once) =>
+      changePart(
+        actor,
+        slug,
+        async (trx, o) => {
+          const values = { prompt: input.prompt, guidance: input.guidance, word_limit: input.wordLimit };
+          const id = await parts.appendQuestion(trx, o.id, values);
+          const entityType = 'opportunity_question';
+          return { action: `${entityType}.created`, entityType, entityId: id, detail: input };
+        },
+        once,
+      ),
 
     removeQuestion: (actor: Actor, slug: string, questionId: string) =>
       removePart(actor, slug, 'opportunity_question', questionId, 'There is no such question.'),
 
-    addCriterion: (actor: Actor, slug: string, input: CriterionInput) =>
-      changePart(actor, slug, async (trx, o) => {
-        const existing = await parts.criteriaOf(trx, o.id);
-        const tooMuch = weightRefusal(
-          existing.reduce((s, c) => s + c.weight, 0),
-          input.weight,
-        );
-        if (tooMuch) return tooMuch;
-        const position = Math.max(-1, ...existing.map((c) => c.position)) + 1;
-        const id = await parts.insertCriterion(trx, o.id, position, criterionValues(input));
-        const entityType = 'assessment_criterion';
-        return { action: `${entityType}.created`, entityType, entityId: id, detail: input };
-      }),
+    addCriterion: (actor: Actor, slug: string, input: CriterionInput, once?: Once) =>
+      changePart(
+        actor,
+        slug,
+        async (trx, o) => {
+          const existing = await parts.criteriaOf(trx, o.id);
+          const tooMuch = weightRefusal(
+            existing.reduce((s, c) => s + c.weight, 0),
+            input.weight,
+          );
+          if (tooMuch) return tooMuch;
+          const position = Math.max(-1, ...existing.map((c) => c.position)) + 1;
+          const id = await parts.insertCriterion(trx, o.id, position, criterionValues(input));
+          const entityType = 'assessment_criterion';
+          return { action: `${entityType}.created`, entityType, entityId: id, detail: input };
+        },
+        once,
+      ),
 
     /** Changes a criterion in place; the weights may still not add up to more than 100. */
     updateCriterion: (actor: Actor, slug: string, criterionId: string, input: CriterionInput) =>

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isStaff } from '../../../kernel/actor.ts';
 import { STAFF } from '../../../web/access.ts';
-import { formErrors, parseForm } from '../../../web/forms.ts';
+import { formErrors, formOnce, parseForm } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse, viewerOf } from '../../../web/refusal.ts';
 import { pageNumber, pagination } from '../../admin/present.ts';
@@ -63,7 +63,9 @@ const routes: ModuleRoutes = async (app, { services }) => {
       const body = request.body ?? {};
       const parsed = parseDetails(body);
       if (!parsed.ok) return createPage(request, reply.code(400), detailsErrors(parsed.issues, body));
-      const result = await opps.create(actorOf(request), request.params.slug, parsed.data);
+      const actor = actorOf(request);
+      const once = formOnce(request.body, 'opportunity.create', actor.id);
+      const result = await opps.create(actor, request.params.slug, parsed.data, once);
       if (!result.ok) {
         if (result.issues) return createPage(request, reply.code(400), detailsErrors(result.issues, body));
         if (result.missing) return createPage(request, reply);
@@ -260,7 +262,9 @@ const routes: ModuleRoutes = async (app, { services }) => {
     async (request, reply) => {
       const form = parseForm(clarificationForm, request.body);
       if (!form.ok) return showPage(request, reply.code(400), { clarification: form, errorList: form.errorList });
-      const result = await opps.askClarification(actorOf(request), request.params.slug, form.data.question);
+      const actor = actorOf(request);
+      const once = formOnce(request.body, 'clarification.ask', actor.id);
+      const result = await opps.askClarification(actor, request.params.slug, form.data.question, undefined, once);
       if (!result.ok) return refuse(reply, result);
       return reply.seeOther(
         `/opportunities/${request.params.slug}#clarifications`,
