@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../support/app.ts';
 import { approveMember, insertOpenOpportunity, insertOrganisation } from '../support/applications.ts';
+import { insertClosedOpportunity } from '../support/closed-opportunity.ts';
 import { publishedOpportunity, readySpecification } from '../support/opportunities.ts';
 
 // A person who presses a create form's button twice, or whose browser sends the form again after a slow answer, must
@@ -219,5 +220,50 @@ describe('create forms sent twice', () => {
       .where('is_lead', '=', false)
       .execute();
     expect(partners).toEqual([{ organisation_id: partner.id }]);
+  });
+
+  it('make one award, also when the form is sent again after the first is answered', async () => {
+    const o = await insertClosedOpportunity(ctx.services, ctx.handle.db, 'twice');
+    const winner = await o.application(await o.org('Twice Winners'), o.lot1);
+    await ctx.handle.db.updateTable('application').set({ status: 'successful' }).where('id', '=', winner.id).execute();
+    const commissioner = await ctx.as('commissioner');
+    const url = `/opportunities/${o.slug}/awards/new?application=${winner.reference}`;
+    const fields = {
+      kind: 'grant_agreement',
+      title: 'Lunch clubs sent twice',
+      value: '40000',
+      'starts-day': '1',
+      'starts-month': '4',
+      'starts-year': '2027',
+      'ends-day': '31',
+      'ends-month': '3',
+      'ends-year': '2028',
+      rows: '1',
+      [`target-${o.indicatorId}`]: '140',
+      monitoringLevel: 'standard',
+      monitoringFrequency: 'six_monthly',
+      monitoringPlan: 'Reports every six months.',
+      'payment-1-due-day': '1',
+      'payment-1-due-month': '4',
+      'payment-1-due-year': '2027',
+      'payment-1-amount': '40000',
+      'payment-1-description': 'All of it',
+    };
+    const key = /name="_idempotency" value="([^"]+)"/.exec((await commissioner.get(url)).body)?.[1];
+    expect(key).toBeDefined();
+    const sent = { ...fields, _idempotency: key! };
+    const answers = await Promise.all([commissioner.post(url, sent), commissioner.post(url, sent)]);
+    expect(answers.map((a) => a.statusCode)).toEqual([303, 303]);
+    expect(answers[1]!.headers.location).toBe(answers[0]!.headers.location);
+    // Sent once more after the award is made (a browser's resend), it is answered as the first was, not refused.
+    const resent = await commissioner.post(url, sent);
+    expect(resent.statusCode).toBe(303);
+    expect(resent.headers.location).toBe(answers[0]!.headers.location);
+    const awards = await ctx.handle.db
+      .selectFrom('award')
+      .select('id')
+      .where('application_id', '=', winner.id)
+      .execute();
+    expect(awards).toHaveLength(1);
   });
 });

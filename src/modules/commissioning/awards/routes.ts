@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { refusal } from '../../../kernel/result.ts';
-import { formErrors } from '../../../web/forms.ts';
+import { formErrors, formOnce } from '../../../web/forms.ts';
 import type { ModuleRoutes } from '../../../web/module.ts';
 import { actorOf, refuse, viewerOf } from '../../../web/refusal.ts';
 import { awardValues, parseAward, paymentRows } from './forms.ts';
@@ -90,14 +90,16 @@ const routes: ModuleRoutes = async (app, { services }) => {
     async (request, reply) => {
       const body = request.body ?? {};
       const reference = String(body.application ?? request.query.application ?? '');
-      const ctx = await awards.context(actorOf(request), request.params.slug, reference);
+      const actor = actorOf(request);
+      const once = formOnce(body, 'award.create', actor.id);
+      const ctx = await awards.context(actor, request.params.slug, reference, !!once);
       if ('ok' in ctx) return refuse(reply, ctx);
       // "Add another payment" shows the form again with one more row, keeping what was typed.
       if (body.action === 'add') return form(request, reply, reference, { errors: {}, errorList: [], values: body });
       const indicatorIds = ctx.application.commitments.map((c) => c.indicator_id);
       const { input, issues } = parseAward(body, indicatorIds);
       if (issues.length) return form(request, reply.code(400), reference, linkDates(formErrors(issues, body)));
-      const result = await awards.create(actorOf(request), request.params.slug, reference, input);
+      const result = await awards.create(actor, request.params.slug, reference, input, once);
       if (!result.ok) {
         if (result.status === 400 && result.issues)
           return form(request, reply.code(400), reference, linkDates(formErrors(result.issues, body)));

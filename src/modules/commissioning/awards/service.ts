@@ -3,7 +3,7 @@ import type { Database } from '../../../db/index.ts';
 import { type Actor, holds } from '../../../kernel/actor.ts';
 import { financialYear, londonDay } from '../../../kernel/dates.ts';
 import { isUuid } from '../../../kernel/ids.ts';
-import { createMutate } from '../../../kernel/mutation.ts';
+import { createMutate, type Once } from '../../../kernel/mutation.ts';
 import { type Done, done, type Refusal, refusal } from '../../../kernel/result.ts';
 import { slugify } from '../../../web/slugs.ts';
 import type { AuditService } from '../../audit/service.ts';
@@ -36,7 +36,7 @@ type AwardContext = {
 };
 export type AwardFilters = { year?: string; area?: string; route?: string };
 
-const alreadyAwarded = refusal(409, 'This application already has an award.');
+const alreadyAwarded = (slug: string) => refusal(409, `This application already has its award: /awards/${slug}`);
 
 // The factory is long only as a list of short operations that share its dependencies.
 export function createAwardService({
@@ -66,7 +66,16 @@ export function createAwardService({
   }
 
   /** The opportunity and the successful application an award is being made for, or why not. */
-  async function context(actor: Actor, slug: string, reference: string): Promise<Refusal | AwardContext> {
+  /**
+   * Who may award this application, and what it is. `awardLater` leaves an award already made to be refused inside
+   * the change, after the form's key is looked up: a form sent again is answered as it was the first time.
+   */
+  async function context(
+    actor: Actor,
+    slug: string,
+    reference: string,
+    awardLater = false,
+  ): Promise<Refusal | AwardContext> {
     if (!holds(actor, DECIDERS)) return refusal(403, 'Only commissioners make awards.');
     const opportunity = await opportunities.bySlug(slug);
     if (!opportunity) return refusal(404, 'There is no such opportunity.');
@@ -79,8 +88,8 @@ export function createAwardService({
     if (conflict) return conflictRefusal(full.application.reference, conflict.reason);
     if (full.application.status !== 'successful')
       return refusal(409, 'An award is made only to an application decided as successful.');
-    const made = await q.awardForApplication(db, full.application.id);
-    if (made) return refusal(409, `This application already has its award: /awards/${made.slug}`);
+    const made = awardLater ? undefined : await q.awardForApplication(db, full.application.id);
+    if (made) return alreadyAwarded(made.slug);
     return { opportunity, application: full };
   }
 
@@ -203,43 +212,48 @@ export function createAwardService({
       slug: string,
       reference: string,
       input: AwardInput,
+      once?: Once,
     ): Promise<Done<{ slug: string }> | Refusal> {
-      const ctx = await context(actor, slug, reference);
+      const ctx = await context(actor, slug, reference, !!once);
       if ('ok' in ctx) return ctx;
       const issues = awardIssues(input, new Set(ctx.application.commitments.map((c) => c.indicator_id)));
       if (issues.length) return refusal(400, 'Check the award', { issues });
       const application = ctx.application.application;
-      return mutate(async (trx, effects) => {
-        const o = await q.lockOpportunity(trx, ctx.opportunity.id);
-        if (!o || o.status === 'cancelled')
-          return refusal(409, 'This opportunity was cancelled, so no award can be made.');
-        if (await q.awardForApplication(trx, application.id)) return alreadyAwarded;
-        const now = new Date();
-        const awardSlug = await freeSlug(input.title, trx);
-        const id = await q.insertAward(trx, {
-          ...input,
-          slug: awardSlug,
-          opportunityId: o.id,
-          lotId: application.lot_id,
-          applicationId: application.id,
-          awardedBy: actor.id,
-          isDemo: o.is_demo,
-        });
-        const awarded = await settleOpportunity(actor, o.id, trx, now);
-        effects.audit({
-          userId: actor.id,
-          action: 'award.made',
-          entityType: 'award',
-          entityId: id,
-          detail: {
+      return mutate(
+        async (trx, effects) => {
+          const o = await q.lockOpportunity(trx, ctx.opportunity.id);
+          if (!o || o.status === 'cancelled')
+            return refusal(409, 'This opportunity was cancelled, so no award can be made.');
+          const made = await q.awardForApplication(trx, application.id);
+          if (made) return alreadyAwarded(made.slug);
+          const now = new Date();
+          const awardSlug = await freeSlug(input.title, trx);
+          const id = await q.insertAward(trx, {
+            ...input,
             slug: awardSlug,
-            application: reference,
-            valuePence: input.valuePence,
-            opportunityAwarded: awarded,
-          },
-        });
-        return done({ slug: awardSlug });
-      });
+            opportunityId: o.id,
+            lotId: application.lot_id,
+            applicationId: application.id,
+            awardedBy: actor.id,
+            isDemo: o.is_demo,
+          });
+          const awarded = await settleOpportunity(actor, o.id, trx, now);
+          effects.audit({
+            userId: actor.id,
+            action: 'award.made',
+            entityType: 'award',
+            entityId: id,
+            detail: {
+              slug: awardSlug,
+              application: reference,
+              valuePence: input.valuePence,
+              opportunityAwarded: awarded,
+            },
+          });
+          return done({ slug: awardSlug });
+        },
+        { once },
+      );
     },
   };
 }
