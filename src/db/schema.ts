@@ -768,11 +768,11 @@ export interface DB {
   spend_summary: SpendSummaryTable;
   spend_supplier_year: SpendSupplierYearTable;
   spend_summary_generation: SpendSummaryGenerationTable;
+  spend_summary_source: SpendSummarySourceView;
   published_vcs_share: PublishedVcsShareTable;
   needs_assessment: NeedsAssessmentTable;
   needs_assessment_ward: NeedsAssessmentWardTable;
   needs_assessment_priority: NeedsAssessmentPriorityTable;
-  spend_summary_source: SpendSummarySourceView;
   needs_evidence: NeedsEvidenceTable;
   needs_contribution: NeedsContributionTable;
   needs_support: NeedsSupportTable;

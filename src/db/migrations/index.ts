@@ -15,7 +15,7 @@ import * as m20261208000300 from './20261208000300_sign_in_defences.ts';
 import * as m20261208000400 from './20261208000400_organisation_permissions.ts';
 import * as m20261208000500 from './20261208000500_idempotency_keys.ts';
 import * as m20261208000600 from './20261208000600_maximum_award.ts';
-import * as m20261208000600b from './20261208000600_spend_summary_generation.ts';
+import * as m20261208000700 from './20261208000700_spend_summary_generation.ts';
 
 // Listed explicitly: file discovery cannot import .ts under every runner. Append new migrations in order.
 export const migrations: Record<string, Migration> = {
@@ -35,5 +35,5 @@ export const migrations: Record<string, Migration> = {
   '20261208000400_organisation_permissions': m20261208000400,
   '20261208000500_idempotency_keys': m20261208000500,
   '20261208000600_maximum_award': m20261208000600,
-  '20261208000600_spend_summary_generation': m20261208000600b,
+  '20261208000700_spend_summary_generation': m20261208000700,
 };
