@@ -28,6 +28,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default on two cores is one worker; half of these files wait on the PostgreSQL server, not the CPU,
+    // so two at once keep both cores busy.
+    maxWorkers: 2,
     projects: [
       {
         extends: true as const,
